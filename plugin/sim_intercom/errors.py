@@ -1,0 +1,193 @@
+"""The errors of sim-intercom: one root, one class per kind a host can branch on.
+
+IntercomError                    every failure; carries kind, status, code, request id
+ +-- InvalidInput (ValueError)   bad parameters: ours before sending, or Intercom's 400/422
+ +-- Unauthorized                401: missing or invalid access token
+ +-- Forbidden                   403: the token lacks the scope
+ +-- NotFound                    404: no such contact, company, conversation, ticket...
+ +-- Conflict                    409: e.g. a contact with that email already exists
+ +-- RateLimited                 429: the app's rate limit window is spent
+ +-- ServerError                 5xx: Intercom failed
+ +-- NetworkError                no answer: DNS, connection, timeout, TLS
+ +-- InvalidResponse             a 2xx whose body is not the JSON Intercom promises
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem with one parameter."""
+
+    parameter: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.parameter}: {self.message}"
+
+
+class IntercomError(Exception):
+    """Any failure of a tool call; `kind` tells which."""
+
+    kind: ClassVar[str] = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        field: str | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.code = code
+        self.request_id = request_id
+        self.field = field
+        self.json_body = json_body
+        self.headers = dict(headers or {})
+
+    def __str__(self) -> str:
+        if self.request_id:
+            return f"Request {self.request_id}: {self.message}"
+        return self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(message={self.message!r}, "
+            f"http_status={self.http_status!r}, request_id={self.request_id!r})"
+        )
+
+    def detail(self) -> dict[str, Any]:
+        """The structured error detail of a failed result."""
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "status": self.http_status,
+            "code": self.code,
+            "request_id": self.request_id,
+            "field": self.field,
+        }
+
+
+class InvalidInput(IntercomError, ValueError):
+    """The parameters are wrong; when raised before sending, nothing reached Intercom."""
+
+    kind = "invalid_input"
+
+    def __init__(self, message: str, violations: list[Violation] | None = None, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.violations = list(violations or [])
+        if self.field is None and len(self.violations) == 1:
+            self.field = self.violations[0].parameter
+
+    @classmethod
+    def from_violations(cls, violations: list[Violation]) -> InvalidInput:
+        lines = "; ".join(str(v) for v in violations)
+        noun = "parameter" if len(violations) == 1 else "parameters"
+        return cls(f"Invalid {noun}: {lines}", violations)
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            **super().detail(),
+            "violations": [
+                {"parameter": v.parameter, "message": v.message} for v in self.violations
+            ],
+        }
+
+
+class Unauthorized(IntercomError):
+    """The access token is missing, invalid or revoked."""
+
+    kind = "unauthorized"
+
+
+class Forbidden(IntercomError):
+    """The token is valid but may not do this."""
+
+    kind = "forbidden"
+
+
+class NotFound(IntercomError):
+    """The object does not exist in the workspace."""
+
+    kind = "not_found"
+
+
+class Conflict(IntercomError):
+    """The request clashes with existing data."""
+
+    kind = "conflict"
+
+
+class RateLimited(IntercomError):
+    """Too many requests in the current rate-limit window."""
+
+    kind = "rate_limited"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int | None = None,
+        remaining: int | None = None,
+        reset: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
+        self.remaining = remaining
+        self.reset = reset
+
+    def detail(self) -> dict[str, Any]:
+        limits = {"limit": self.limit, "remaining": self.remaining, "reset": self.reset}
+        return {**super().detail(), "rate_limit": limits}
+
+
+class ServerError(IntercomError):
+    """Intercom answered with a 5xx."""
+
+    kind = "server_error"
+
+
+class NetworkError(IntercomError):
+    """No HTTP answer at all; `should_retry` says whether trying again can help."""
+
+    kind = "network"
+
+    def __init__(self, message: str, *, should_retry: bool = True, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.should_retry = should_retry
+
+
+class InvalidResponse(IntercomError):
+    """Intercom answered 2xx with a body that is not the JSON it promises."""
+
+    kind = "invalid_response"
+
+
+_BY_STATUS: dict[int, type[IntercomError]] = {
+    400: InvalidInput,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    422: InvalidInput,
+    429: RateLimited,
+}
+
+
+def error_class_for_status(status: int) -> type[IntercomError]:
+    """The error class for an HTTP status that is not 2xx."""
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if status >= 500:
+        return ServerError
+    return InvalidInput if 400 <= status < 500 else ServerError

@@ -1,0 +1,236 @@
+"""Turns a workflow step's raw parameters into checked, decoded values, or says what is wrong.
+
+Steps (DESIGN.md 2-4): blank optional fields are absent; numeric and boolean strings
+are coerced to the schema's type; the input is validated against the tool's JSON
+Schema with every violation reported at once; JSON-text parameters
+(`contentMediaType: application/json`) are decoded and checked against their
+`contentSchema`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from .errors import InvalidInput, Violation
+from .manifest import Tool
+
+JSON_MEDIA_TYPE = "application/json"
+_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "an array",
+    "null": "null",
+}
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _types(schema: Mapping[str, Any]) -> set[str]:
+    declared = schema.get("type", ())
+    return {declared} if isinstance(declared, str) else set(declared)
+
+
+def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
+    """Block values arrive as text: "42" for a number, "true" for a boolean."""
+    types = _types(schema)
+    if isinstance(value, str):
+        text = value.strip()
+        if "integer" in types and _INTEGER_TEXT.match(text):
+            return int(text)
+        if types & {"integer", "number"} and _NUMBER_TEXT.match(text):
+            number = float(text)
+            return int(number) if number.is_integer() and "integer" in types else number
+        if "boolean" in types and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        return value
+    is_json_text = schema.get("contentMediaType") == JSON_MEDIA_TYPE
+    if "string" in types and is_json_text and isinstance(value, dict | list):
+        return json.dumps(value)
+    if "string" in types and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def normalise(schema: Mapping[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop blank fields and coerce text to each property's declared type."""
+    properties = schema.get("properties", {})
+    params: dict[str, Any] = {}
+    for name, value in raw.items():
+        if _is_blank(value):
+            continue
+        params[name] = _coerce(value, properties.get(name, {}))
+    return params
+
+
+def _describe_type(schema_types: Any) -> str:
+    names = [schema_types] if isinstance(schema_types, str) else list(schema_types)
+    return " or ".join(_TYPE_NAMES.get(name, name) for name in names)
+
+
+def _condition_text(error: ValidationError, root_schema: Mapping[str, Any]) -> str:
+    """For a failed `then`, the `if` that triggered it, e.g. " when message_type is 'email'"."""
+    path = list(error.schema_path)
+    if "then" not in path:
+        return ""
+    schema: Any = root_schema
+    for part in path[: path.index("then")]:
+        schema = schema[part]
+    conditions = [
+        f"{name} is {rule['const']!r}"
+        for name, rule in schema.get("if", {}).get("properties", {}).items()
+        if isinstance(rule, dict) and "const" in rule
+    ]
+    return f" when {' and '.join(conditions)}" if conditions else ""
+
+
+def _message(error: ValidationError) -> str:
+    validator, value, instance = error.validator, error.validator_value, error.instance
+    match validator:
+        case "type":
+            return f"must be {_describe_type(value)}, got {instance!r}"
+        case "enum":
+            return f"must be one of {', '.join(map(str, value))}; got {instance!r}"
+        case "const":
+            return f"must be {value!r}, got {instance!r}"
+        case "maximum":
+            return f"must be at most {value}, got {instance!r}"
+        case "minimum":
+            return f"must be at least {value}, got {instance!r}"
+        case "minLength":
+            return "must not be empty" if value == 1 else f"must be at least {value} characters"
+        case "maxLength":
+            return f"must be at most {value} characters"
+        case "pattern":
+            if value == "^[0-9]+$":
+                return f"must be a numeric id (digits only), got {instance!r}"
+            return f"must match {value}, got {instance!r}"
+        case "minItems":
+            return "must not be empty" if value == 1 else f"must have at least {value} items"
+        case "maxItems":
+            return f"must have at most {value} items, got {len(instance)}"
+        case "minProperties" | "maxProperties":
+            return f"{error.message} ({instance!r})"
+        case "additionalProperties":
+            extra = sorted(set(instance) - set(error.schema.get("properties", {})))
+            return f"unexpected key(s) {extra}"
+        case "required":
+            return "is required"
+        case "oneOf" | "anyOf":
+            return _alternatives_message(error)
+        case _:
+            return error.message
+
+
+def _alternatives_message(error: ValidationError) -> str:
+    branches = error.validator_value
+    if all(set(b) == {"required"} for b in branches if isinstance(b, dict)):
+        names = [name for b in branches for name in b["required"]]
+        if error.validator == "oneOf" and isinstance(error.instance, dict):
+            present = [n for n in names if n in error.instance]
+            if len(present) > 1:
+                return f"give exactly one of {', '.join(names)}, not {' and '.join(present)}"
+        return (
+            f"give {'exactly' if error.validator == 'oneOf' else 'at least'} one of "
+            + ", ".join(names)
+        )
+    deepest = best_match(error.context) if error.context else None
+    if deepest is not None and deepest.validator not in ("oneOf", "anyOf"):
+        return _locate(deepest.relative_path, _message(deepest))
+    return "does not match any allowed form"
+
+
+def _locate(path: Iterable[Any], message: str) -> str:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    return f"{where.lstrip('.')}: {message}" if where else message
+
+
+def _violations(
+    errors: Iterable[ValidationError],
+    root: str | None = None,
+    root_schema: Mapping[str, Any] | None = None,
+) -> list[Violation]:
+    found = []
+    for error in errors:
+        path = list(error.absolute_path)
+        if root is None:
+            if error.validator == "required" and not path:
+                missing = error.message.split("'")[1]
+                condition = _condition_text(error, root_schema or {})
+                found.append(Violation(missing, f"is required{condition}"))
+                continue
+            if error.validator == "additionalProperties" and not path:
+                extra = set(error.instance) - set(error.schema.get("properties", {}))
+                found.extend(
+                    Violation(name, "is not a parameter of this tool") for name in sorted(extra)
+                )
+                continue
+            if error.validator in ("anyOf", "oneOf") and not path:
+                names = [n for b in error.validator_value for n in b.get("required", [])]
+                found.append(Violation(" or ".join(names) or "input", _message(error)))
+                continue
+            parameter, inner = str(path[0]) if path else "input", path[1:]
+        else:
+            parameter, inner = root, path
+        found.append(Violation(parameter, _locate(inner, _message(error))))
+    return found
+
+
+def _decode_json_text(
+    name: str, text: str, schema: Mapping[str, Any]
+) -> tuple[Any, list[Violation]]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        return None, [Violation(name, f"is not valid JSON: {exc.msg} at {where}")]
+    content_schema = schema.get("contentSchema")
+    if not content_schema:
+        return value, []
+    validator = Draft202012Validator(content_schema)
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+    return value, _violations(errors, root=name)
+
+
+def _sorted_errors(
+    validator: Draft202012Validator, params: Mapping[str, Any]
+) -> list[ValidationError]:
+    return sorted(validator.iter_errors(params), key=lambda e: [str(p) for p in e.absolute_path])
+
+
+class InputChecker:
+    """Validates and decodes the parameters of one tool."""
+
+    def __init__(self, tool: Tool) -> None:
+        self.schema = tool.input_schema
+        self.validator = Draft202012Validator(self.schema)
+        self.json_text = {
+            name: prop
+            for name, prop in self.schema.get("properties", {}).items()
+            if prop.get("contentMediaType") == JSON_MEDIA_TYPE
+        }
+
+    def check(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the decoded parameters, or raise `InvalidInput` listing every violation."""
+        params = normalise(self.schema, raw)
+        violations = _violations(_sorted_errors(self.validator, params), root_schema=self.schema)
+        bad = {v.parameter for v in violations}
+        for name, prop in self.json_text.items():
+            if name in params and name not in bad and isinstance(params[name], str):
+                params[name], problems = _decode_json_text(name, params[name], prop)
+                violations.extend(problems)
+        if violations:
+            raise InvalidInput.from_violations(violations)
+        return params

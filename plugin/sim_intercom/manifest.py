@@ -1,0 +1,261 @@
+"""Loads `manifest.yaml` and the tool schemas into a checked, self-contained catalog."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urldefrag, urljoin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+class ManifestError(Exception):
+    """The manifest or a schema it names is missing or malformed; names the file and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Description(_Strict):
+    human: str = Field(min_length=1)
+    llm: str = Field(min_length=1)
+
+
+class Credential(_Strict):
+    name: str
+    type: Literal["secret-input", "text-input", "select"]
+    required: bool
+    label: str
+    help: str = ""
+    url: str = ""
+
+
+class BlockOperation(_Strict):
+    tool: str
+    label: str
+
+
+class BlockGroup(_Strict):
+    resource: str
+    label: str
+    operations: list[BlockOperation] = Field(min_length=1)
+
+
+class Block(_Strict):
+    type: str
+    category: str
+    name: str
+    description: str = ""
+    groups: list[BlockGroup] = Field(min_length=1)
+
+
+class Annotations(_Strict):
+    readOnlyHint: bool
+    destructiveHint: bool
+    idempotentHint: bool
+    openWorldHint: bool
+
+
+class Example(_Strict):
+    params: dict[str, Any]
+    note: str
+
+
+class ToolEntry(_Strict):
+    id: str = Field(pattern=r"^intercom_[a-z_]+$")
+    name: str
+    resource: str
+    schema_file: str = Field(alias="schema")
+    description: Description
+    example: Example
+    annotations: Annotations
+
+
+class Manifest(_Strict):
+    id: str
+    name: str
+    version: str
+    category: Literal["tools"]
+    type: Literal["intercom"]
+    icon: str = ""
+    author: str = ""
+    description: Description
+    credentials: list[Credential] = Field(min_length=1)
+    block: Block
+    tools: list[ToolEntry] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One tool: its manifest entry and its self-contained input and output schemas."""
+
+    entry: ToolEntry
+    version: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    def spec(self) -> dict[str, Any]:
+        """The plain-dict tool spec a host lists in its palette."""
+        return {
+            "id": self.entry.id,
+            "name": self.entry.name,
+            "description": self.entry.description.llm,
+            "human_description": self.entry.description.human,
+            "version": self.version,
+            "resource": self.entry.resource,
+            "input_schema": copy.deepcopy(self.input_schema),
+            "output_schema": copy.deepcopy(self.output_schema),
+            "annotations": self.entry.annotations.model_dump(),
+            "example": copy.deepcopy(self.entry.example.model_dump()),
+        }
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The manifest and its tools, by id."""
+
+    manifest: Manifest
+    tools: dict[str, Tool]
+
+
+def data_root() -> Path:
+    """Where `manifest.yaml` and `schemas/` are: inside the installed wheel, or the source tree."""
+    packaged = Path(str(resources.files("sim_intercom"))) / "_data"
+    if (packaged / "manifest.yaml").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2]
+
+
+def _read_json(path: Path, root: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path.relative_to(root)}: file not found") from None
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"{path.relative_to(root)}: not valid JSON: {exc}") from None
+
+
+class _SchemaStore:
+    """All schema documents under `schemas/`, by `$id`, for inlining `$ref`s."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.documents: dict[str, dict[str, Any]] = {}
+        for path in sorted((root / "schemas").rglob("*.json")):
+            document = _read_json(path, root)
+            key = document.get("$id") or path.resolve().as_uri()
+            self.documents[key] = document
+
+    def load(self, path: Path) -> tuple[str, dict[str, Any]]:
+        document = _read_json(path, self.root)
+        return document.get("$id") or path.resolve().as_uri(), document
+
+    def inline(self, node: Any, base: str, trail: tuple[str, ...] = ()) -> Any:
+        """Replace every `$ref` by a copy of its target, so the result needs no resolver."""
+        if isinstance(node, list):
+            return [self.inline(item, base, trail) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {k: self.inline(v, base, trail) for k, v in node.items() if k != "$ref"}
+        if "$ref" in node:
+            target, target_base = self._resolve(node["$ref"], base, trail)
+            resolved = self.inline(target, target_base, (*trail, urljoin(base, node["$ref"])))
+            resolved = {k: v for k, v in resolved.items() if k not in ("$schema", "$id", "$defs")}
+            result = {**resolved, **result}
+        return result
+
+    def _resolve(self, ref: str, base: str, trail: tuple[str, ...]) -> tuple[Any, str]:
+        absolute = urljoin(base, ref)
+        if absolute in trail:
+            raise ManifestError(f"schemas: cyclic $ref {ref!r} (from {base})")
+        url, fragment = urldefrag(absolute)
+        if url not in self.documents:
+            raise ManifestError(f"schemas: $ref {ref!r} in {base} names no known schema")
+        target: Any = self.documents[url]
+        for part in [p for p in fragment.split("/") if p]:
+            try:
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            except (KeyError, TypeError):
+                raise ManifestError(f"schemas: $ref {ref!r} in {base} points nowhere") from None
+        return target, url
+
+
+def _format_validation_error(path: Path, exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        problems.append(f"{where}: {error['msg']}")
+    return f"{path.name}: " + "; ".join(problems)
+
+
+def _read_manifest(path: Path) -> Manifest:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"{path.name}: not valid YAML: {exc}") from None
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        raise ManifestError(_format_validation_error(path, exc)) from None
+
+
+def _tool_schemas(store: _SchemaStore, index: int, entry: ToolEntry) -> tuple[dict, dict]:
+    where = f"manifest.yaml: tools.{index}.schema"
+    path = store.root / entry.schema_file
+    if not path.is_file():
+        raise ManifestError(f"{where}: file {entry.schema_file} not found")
+    base, document = store.load(path)
+    schemas = []
+    for part in ("input", "output"):
+        schema = document.get("$defs", {}).get(part)
+        if not isinstance(schema, dict):
+            raise ManifestError(f"{entry.schema_file}: $defs.{part}: missing")
+        inlined = store.inline(schema, base)
+        schemas.append({"$schema": DRAFT_2020_12, "title": f"{entry.id} {part}", **inlined})
+    return schemas[0], schemas[1]
+
+
+def _check_block(manifest: Manifest) -> None:
+    tool_ids = {tool.id for tool in manifest.tools}
+    grouped = [op.tool for group in manifest.block.groups for op in group.operations]
+    for tool_id in grouped:
+        if tool_id not in tool_ids:
+            raise ManifestError(f"manifest.yaml: block.groups: unknown tool {tool_id!r}")
+    for tool_id in sorted(tool_ids - set(grouped)):
+        raise ManifestError(f"manifest.yaml: block.groups: tool {tool_id!r} is in no group")
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    """Read and check `manifest.yaml` and every schema it names under `root`."""
+    root = root or data_root()
+    manifest = _read_manifest(root / "manifest.yaml")
+    _check_block(manifest)
+    store = _SchemaStore(root)
+    tools = {}
+    for index, entry in enumerate(manifest.tools):
+        if entry.id in tools:
+            raise ManifestError(f"manifest.yaml: tools.{index}.id: duplicate id {entry.id!r}")
+        input_schema, output_schema = _tool_schemas(store, index, entry)
+        tools[entry.id] = Tool(entry, manifest.version, input_schema, output_schema)
+    return Catalog(manifest, tools)
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The catalog that ships with the package, loaded once."""
+    return load_catalog()

@@ -1,0 +1,75 @@
+"""Conversations: get, list, search, and reply as an admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client import IntercomClient
+from ..errors import InvalidInput, Violation
+from .base import Operation, Params, cursor_list, single
+from .search import refine_search, search_body
+
+MAX_ATTACHMENTS = 10
+
+
+def split_attachment_urls(params: Params) -> Params:
+    """`attachment_urls` is comma-separated text: split, trim, drop blanks, at most 10."""
+    if "attachment_urls" not in params:
+        return params
+    urls = [url.strip() for url in str(params["attachment_urls"]).split(",") if url.strip()]
+    if len(urls) > MAX_ATTACHMENTS:
+        raise InvalidInput.from_violations(
+            [Violation("attachment_urls", f"at most {MAX_ATTACHMENTS} URLs, got {len(urls)}")]
+        )
+    refined = {**params, "attachment_urls": urls}
+    if not urls:
+        del refined["attachment_urls"]
+    return refined
+
+
+def reply_body(params: Params, client: IntercomClient) -> dict[str, Any]:
+    """An admin reply; without `admin_id`, the admin who owns the token writes it."""
+    body: dict[str, Any] = {
+        "message_type": params["message_type"],
+        "type": "admin",
+        "body": params["body"],
+        "admin_id": params.get("admin_id") or client.current_admin_id(),
+    }
+    for name in ("attachment_urls", "created_at"):
+        if name in params:
+            body[name] = params[name]
+    return body
+
+
+OPERATIONS = (
+    Operation(
+        "intercom_get_conversation",
+        "GET",
+        "/conversations/{conversationId}",
+        single("conversation"),
+        query=("display_as", "include_translations"),
+    ),
+    Operation(
+        "intercom_list_conversations",
+        "GET",
+        "/conversations",
+        cursor_list("conversations", "conversations"),
+        query=("per_page", "starting_after", "sort", "order"),
+    ),
+    Operation(
+        "intercom_reply_conversation",
+        "POST",
+        "/conversations/{conversationId}/reply",
+        single("conversation"),
+        refine=split_attachment_urls,
+        build_body=reply_body,
+    ),
+    Operation(
+        "intercom_search_conversations",
+        "POST",
+        "/conversations/search",
+        cursor_list("conversations", "conversations"),
+        refine=refine_search,
+        build_body=search_body,
+    ),
+)

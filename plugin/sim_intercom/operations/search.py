@@ -1,0 +1,32 @@
+"""The body of a contacts or conversations search: query, pagination, sort."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client import IntercomClient
+from ..errors import InvalidInput, Violation
+from .base import Params
+
+
+def refine_search(params: Params) -> Params:
+    """A sort order without a field to sort on is a mistake, not a default."""
+    if "sort_order" in params and "sort_field" not in params:
+        raise InvalidInput.from_violations(
+            [Violation("sort_order", "needs sort_field: say which field to sort on")]
+        )
+    return params
+
+
+def search_body(params: Params, client: IntercomClient) -> dict[str, Any]:
+    """Intercom reads paging only from `pagination.per_page` and `pagination.starting_after`."""
+    body: dict[str, Any] = {"query": params["query"]}
+    pagination = {k: params[k] for k in ("per_page", "starting_after") if k in params}
+    if pagination:
+        body["pagination"] = pagination
+    if "sort_field" in params:
+        body["sort"] = {
+            "field": params["sort_field"],
+            "order": params.get("sort_order", "ascending"),
+        }
+    return body

@@ -1,0 +1,25 @@
+"""Tickets: create and get."""
+
+from __future__ import annotations
+
+from .base import Operation, single
+
+OPERATIONS = (
+    Operation(
+        "intercom_create_ticket",
+        "POST",
+        "/tickets",
+        single("ticket"),
+        body=(
+            "ticket_type_id",
+            "contacts",
+            "ticket_attributes",
+            "company_id",
+            "created_at",
+            "conversation_to_link_id",
+            "disable_notifications",
+        ),
+        rename={"disable_notifications": "skip_notifications"},
+    ),
+    Operation("intercom_get_ticket", "GET", "/tickets/{ticketId}", single("ticket")),
+)
