@@ -37,7 +37,11 @@ def make_client(**credentials) -> IntercomClient:
 
 
 def error_body(code: str, message: str) -> dict:
-    return {"type": "error.list", "request_id": "req-1", "errors": [{"code": code, "message": message}]}
+    return {
+        "type": "error.list",
+        "request_id": "req-1",
+        "errors": [{"code": code, "message": message}],
+    }
 
 
 @pytest.mark.parametrize(
@@ -161,7 +165,11 @@ def test_rate_limit_error_carries_the_rate_limit_headers():
         f"{US}/me",
         json=error_body("rate_limit_exceeded", "Exceeded rate limit"),
         status=429,
-        headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "17"},
+        headers={
+            "X-RateLimit-Limit": "1000",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "17",
+        },
     )
     with pytest.raises(RateLimited) as caught:
         make_client().send(ApiRequest("GET", "/me"))

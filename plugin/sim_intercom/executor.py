@@ -54,6 +54,11 @@ class Executor:
                 self._session = requests.Session()
             return self._session
 
+    def clear_caches(self) -> None:
+        """Forget the token owners looked up with `GET /me`."""
+        with self._lock:
+            self._admin_cache.clear()
+
     def tool_specs(self) -> list[dict[str, Any]]:
         return [tool.spec() for tool in self.catalog.tools.values()]
 

@@ -1,0 +1,39 @@
+"""The parameter tables of `../shared/spec/intercom-tools.md`, parsed: the binding contract."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "intercom-tools.md"
+_HEADING = re.compile(r"^### (intercom_\w+)")
+_ROW = re.compile(r"^\|\s*(\w+)\s*\|\s*(\w+)\s*\|\s*(yes|no)\s*\|")
+
+
+def parse_tables(text: str) -> dict[str, dict[str, tuple[str, bool]]]:
+    """`{tool_id: {parameter: (type, required)}}` for every `### intercom_*` section."""
+    tables: dict[str, dict[str, tuple[str, bool]]] = {}
+    current = None
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            current = tables.setdefault(heading.group(1), {})
+            continue
+        row = _ROW.match(line)
+        if row and current is not None:
+            current[row.group(1)] = (row.group(2), row.group(3) == "yes")
+    return tables
+
+
+def spec_tables() -> dict[str, dict[str, tuple[str, bool]]] | None:
+    """The tables, or None where the shared spec is not beside the checkout."""
+    return parse_tables(SPEC.read_text(encoding="utf-8")) if SPEC.is_file() else None
+
+
+JSON_TYPES = {
+    "string": {"string"},
+    "boolean": {"boolean"},
+    "number": {"number", "integer"},
+    "object": {"object"},
+    "array": {"array"},
+}

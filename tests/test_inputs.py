@@ -1,0 +1,270 @@
+"""Bad input is refused before anything is sent, with every problem named by its parameter."""
+
+from __future__ import annotations
+
+import pytest
+import responses
+
+from sim_intercom import plugin as intercom_plugin
+
+CONTACT_ID = "6762f0dd1bb69f9f2193bb83"
+QUERY = '{"field": "email", "operator": "=", "value": "a@b.c"}'
+TICKET = {"ticket_type_id": "1", "contacts": '[{"id": "1"}]', "ticket_attributes": "{}"}
+MESSAGE = {
+    "message_type": "inapp",
+    "template": "plain",
+    "body": "Hi",
+    "from_type": "admin",
+    "from_id": "1",
+    "to_type": "user",
+    "to_id": CONTACT_ID,
+}
+REPLY = {"conversationId": "1", "message_type": "comment", "body": "Hi"}
+
+# (tool, params, the parameter the error must name, a phrase of the message)
+BAD_INPUTS = [
+    # missing required parameters
+    ("intercom_get_contact", {}, "contactId", "is required"),
+    ("intercom_update_contact", {"name": "x"}, "contactId", "is required"),
+    ("intercom_delete_contact", {"contactId": ""}, "contactId", "is required"),
+    ("intercom_search_contacts", {}, "query", "is required"),
+    ("intercom_create_company", {"name": "Acme"}, "company_id", "is required"),
+    ("intercom_get_company", {}, "companyId", "is required"),
+    ("intercom_get_conversation", {}, "conversationId", "is required"),
+    ("intercom_reply_conversation", {**REPLY, "body": None}, "body", "is required"),
+    ("intercom_search_conversations", {}, "query", "is required"),
+    ("intercom_create_ticket", {**TICKET, "contacts": ""}, "contacts", "is required"),
+    ("intercom_get_ticket", {}, "ticketId", "is required"),
+    ("intercom_create_message", {**MESSAGE, "to_id": " "}, "to_id", "is required"),
+    ("intercom_create_contact", {}, "email or external_id or role", "at least one of"),
+    # wrong types and values
+    (
+        "intercom_create_contact",
+        {"email": "a@b.c", "signed_up_at": "yesterday"},
+        "signed_up_at",
+        "whole number",
+    ),
+    ("intercom_create_contact", {"email": "a@b.c", "owner_id": "bob"}, "owner_id", "numeric id"),
+    ("intercom_create_contact", {"role": "admin"}, "role", "one of user, lead"),
+    (
+        "intercom_update_contact",
+        {"contactId": "1", "unsubscribed_from_emails": "maybe"},
+        "unsubscribed_from_emails",
+        "true or false",
+    ),
+    ("intercom_list_contacts", {"per_page": "151"}, "per_page", "at most 150"),
+    ("intercom_list_contacts", {"per_page": 0}, "per_page", "at least 1"),
+    ("intercom_search_contacts", {"query": QUERY, "sort_order": "up"}, "sort_order", "one of"),
+    ("intercom_create_company", {"company_id": "a", "size": "many"}, "size", "whole number"),
+    ("intercom_list_companies", {"per_page": 61}, "per_page", "at most 60"),
+    ("intercom_list_companies", {"page": "0"}, "page", "at least 1"),
+    (
+        "intercom_get_conversation",
+        {"conversationId": "1", "display_as": "html"},
+        "display_as",
+        "one of plaintext",
+    ),
+    (
+        "intercom_get_conversation",
+        {"conversationId": "1", "include_translations": "yes"},
+        "include_translations",
+        "true or false",
+    ),
+    ("intercom_list_conversations", {"order": "newest"}, "order", "one of asc, desc"),
+    ("intercom_list_conversations", {"per_page": 2.5}, "per_page", "whole number"),
+    (
+        "intercom_reply_conversation",
+        {**REPLY, "message_type": "quick_reply"},
+        "message_type",
+        "one of comment, note",
+    ),
+    ("intercom_reply_conversation", {**REPLY, "created_at": "-5"}, "created_at", "at least 0"),
+    (
+        "intercom_create_ticket",
+        {**TICKET, "disable_notifications": "sure"},
+        "disable_notifications",
+        "true or false",
+    ),
+    (
+        "intercom_create_message",
+        {**MESSAGE, "message_type": "in_app"},
+        "message_type",
+        "one of inapp, email",
+    ),
+    ("intercom_create_message", {**MESSAGE, "template": "fancy"}, "template", "one of plain"),
+    ("intercom_create_message", {**MESSAGE, "from_type": "user"}, "from_type", "admin"),
+    ("intercom_create_message", {**MESSAGE, "to_type": "visitor"}, "to_type", "one of"),
+    ("intercom_create_message", {**MESSAGE, "from_id": "abc"}, "from_id", "numeric id"),
+    (
+        "intercom_create_message",
+        {**MESSAGE, "message_type": "email"},
+        "subject",
+        "is required when message_type is 'email'",
+    ),
+    (
+        "intercom_get_ticket",
+        {"ticketId": "1", "priority": "high"},
+        "priority",
+        "not a parameter of this tool",
+    ),
+    # malformed JSON text
+    (
+        "intercom_create_contact",
+        {"email": "a@b.c", "custom_attributes": "{plan: gold}"},
+        "custom_attributes",
+        "not valid JSON",
+    ),
+    (
+        "intercom_update_contact",
+        {"contactId": "1", "custom_attributes": '{"a": 1'},
+        "custom_attributes",
+        "not valid JSON",
+    ),
+    (
+        "intercom_create_company",
+        {"company_id": "a", "custom_attributes": "[1,"},
+        "custom_attributes",
+        "not valid JSON",
+    ),
+    ("intercom_search_contacts", {"query": "email = a@b.c"}, "query", "not valid JSON"),
+    ("intercom_search_conversations", {"query": "{'field': 'state'}"}, "query", "not valid JSON"),
+    ("intercom_create_ticket", {**TICKET, "contacts": "[{id: 1}]"}, "contacts", "not valid JSON"),
+    (
+        "intercom_create_ticket",
+        {**TICKET, "ticket_attributes": "{"},
+        "ticket_attributes",
+        "not valid JSON",
+    ),
+    # JSON of the wrong shape
+    (
+        "intercom_create_contact",
+        {"email": "a@b.c", "custom_attributes": '["gold"]'},
+        "custom_attributes",
+        "object",
+    ),
+    (
+        "intercom_create_company",
+        {"company_id": "a", "custom_attributes": '"gold"'},
+        "custom_attributes",
+        "object",
+    ),
+    (
+        "intercom_search_contacts",
+        {"query": '{"field": "email", "operator": "is", "value": "a"}'},
+        "query",
+        "",
+    ),
+    ("intercom_search_conversations", {"query": "[]"}, "query", ""),
+    ("intercom_create_ticket", {**TICKET, "contacts": "[]"}, "contacts", "must not be empty"),
+    (
+        "intercom_create_ticket",
+        {**TICKET, "contacts": '[{"id": "1", "email": "a@b.c"}]'},
+        "contacts",
+        "",
+    ),
+    ("intercom_create_ticket", {**TICKET, "contacts": '{"id": "1"}'}, "contacts", "array"),
+    (
+        "intercom_create_ticket",
+        {**TICKET, "ticket_attributes": '["title"]'},
+        "ticket_attributes",
+        "object",
+    ),
+]
+
+
+def _run(manager, tool, params, credentials):
+    return manager.hook.sim_execute_tool(tool_id=tool, params=params, credentials=credentials)
+
+
+@pytest.mark.parametrize(("tool", "params", "parameter", "phrase"), BAD_INPUTS)
+@responses.activate
+def test_bad_input_is_refused_naming_the_parameter_and_nothing_is_sent(
+    tool, params, parameter, phrase, plugin_manager, credentials
+):
+    result = _run(plugin_manager, tool, params, credentials)
+    assert result["success"] is False
+    assert result["error_detail"]["kind"] == "invalid_input"
+    violations = {v["parameter"]: v["message"] for v in result["error_detail"]["violations"]}
+    assert parameter in violations, violations
+    assert phrase in violations[parameter]
+    assert parameter in result["error"]
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_every_violation_is_reported_at_once(plugin_manager, credentials):
+    params = {"role": "boss", "per_page": 3, "signed_up_at": "soon", "owner_id": "x"}
+    result = _run(plugin_manager, "intercom_create_contact", params, credentials)
+    named = {v["parameter"] for v in result["error_detail"]["violations"]}
+    assert named == {"role", "per_page", "signed_up_at", "owner_id"}
+
+
+@responses.activate
+def test_a_missing_token_is_an_input_error_and_nothing_is_sent(plugin_manager):
+    result = _run(plugin_manager, "intercom_get_ticket", {"ticketId": "1"}, {})
+    assert result["error_detail"]["kind"] == "invalid_input"
+    assert result["error_detail"]["field"] == "accessToken"
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_more_than_ten_attachment_urls_is_an_input_error(plugin_manager, credentials):
+    urls = ",".join(f"https://a.example/{n}.png" for n in range(11))
+    params = {
+        "conversationId": "1",
+        "message_type": "comment",
+        "body": "x",
+        "attachment_urls": urls,
+    }
+    result = _run(plugin_manager, "intercom_reply_conversation", params, credentials)
+    assert result["error_detail"]["field"] == "attachment_urls"
+    assert "at most 10" in result["error"]
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_sort_order_without_sort_field_is_an_input_error(plugin_manager, credentials):
+    params = {"query": QUERY, "sort_order": "descending"}
+    result = _run(plugin_manager, "intercom_search_contacts", params, credentials)
+    assert result["error_detail"]["field"] == "sort_order"
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_bad_region_is_an_input_error_and_nothing_is_sent(plugin_manager, credentials):
+    result = _run(
+        plugin_manager, "intercom_get_ticket", {"ticketId": "1"}, {**credentials, "region": "moon"}
+    )
+    assert result["error_detail"]["field"] == "region"
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_search_nested_three_levels_deep_is_refused(plugin_manager, credentials):
+    leaf = '{"field": "name", "operator": "=", "value": "a"}'
+    inner = f'{{"operator": "AND", "value": [{leaf}]}}'
+    middle = f'{{"operator": "OR", "value": [{inner}]}}'
+    query = f'{{"operator": "AND", "value": [{middle}]}}'
+    result = _run(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
+    assert result["error_detail"]["field"] == "query"
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_search_group_of_sixteen_filters_is_refused(plugin_manager, credentials):
+    leaf = '{"field": "name", "operator": "=", "value": "a"}'
+    query = f'{{"operator": "OR", "value": [{", ".join([leaf] * 16)}]}}'
+    result = _run(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
+    assert result["error_detail"]["field"] == "query"
+    assert len(responses.calls) == 0
+
+
+def test_unknown_intercom_tool_fails_listing_the_known_tools(plugin_manager, credentials):
+    result = _run(plugin_manager, "intercom_merge_contacts", {}, credentials)
+    assert result["success"] is False
+    assert "intercom_create_contact" in result["error"]
+    assert "intercom_get_ticket" in result["error"]
+
+
+def test_a_tool_of_another_plugin_is_left_to_that_plugin():
+    assert intercom_plugin.sim_execute_tool(tool_id="slack_post", params={}, credentials={}) is None

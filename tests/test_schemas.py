@@ -1,0 +1,412 @@
+"""Tool schemas, shared defs and the manifest agree with the product spec and each other."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = REPO_ROOT / "schemas"
+DEFS = SCHEMAS / "defs"
+MANIFEST = REPO_ROOT / "manifest.yaml"
+SPEC = REPO_ROOT.parent / "shared" / "spec" / "intercom-tools.md"
+OPENAPI = REPO_ROOT.parent / "shared" / "intercom-openapi" / "api.intercom.io-2.14.yaml"
+JSON_MEDIA_TYPE = "application/json"
+
+TOOL_FILES = sorted(SCHEMAS.glob("intercom_*.json"))
+ALL_FILES = sorted(SCHEMAS.rglob("*.json"))
+GENERATED_DEFS = (
+    "contact",
+    "company",
+    "conversation",
+    "ticket",
+    "message",
+    "admin",
+    "intercom_error",
+)
+
+CURSOR = {"total_count", "next_starting_after"}
+OUTPUTS = {
+    "intercom_create_contact": {"contact", "company"},
+    "intercom_get_contact": {"contact"},
+    "intercom_update_contact": {"contact", "company"},
+    "intercom_list_contacts": {"contacts", *CURSOR},
+    "intercom_search_contacts": {"contacts", *CURSOR},
+    "intercom_delete_contact": {"id", "deleted", "metadata"},
+    "intercom_create_company": {"company"},
+    "intercom_get_company": {"company"},
+    "intercom_list_companies": {"companies", "page", "total_pages", "next_page", *CURSOR},
+    "intercom_get_conversation": {"conversation"},
+    "intercom_list_conversations": {"conversations", *CURSOR},
+    "intercom_reply_conversation": {"conversation"},
+    "intercom_search_conversations": {"conversations", *CURSOR},
+    "intercom_create_ticket": {"ticket"},
+    "intercom_get_ticket": {"ticket"},
+    "intercom_create_message": {"message"},
+}
+OPTIONAL_OUTPUTS = {"company"}  # only for create/update contact, when company_id was given
+SPEC_TYPES = {"string": {"string"}, "boolean": {"boolean"}, "number": {"integer", "number"}}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def registry() -> Registry:
+    """Every schema document under `schemas/`, by its `$id`."""
+    resources = [(doc["$id"], Resource.from_contents(doc)) for doc in map(_read, ALL_FILES)]
+    return Registry().with_resources(resources)
+
+
+def validator(uri: str) -> Draft202012Validator:
+    """A validator for the schema at `uri` (with fragment), resolving `$ref`s across files."""
+    return Draft202012Validator({"$ref": uri}, registry=registry())
+
+
+@cache
+def manifest() -> dict[str, Any]:
+    return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+
+
+def tool_document(tool_id: str) -> dict[str, Any]:
+    return _read(SCHEMAS / f"{tool_id}.json")
+
+
+def input_errors(tool_id: str, params: dict[str, Any]) -> list[str]:
+    """Violations of the input schema, and of each decoded JSON-text parameter's contentSchema."""
+    uri = tool_document(tool_id)["$id"]
+    errors = [e.message for e in validator(f"{uri}#/$defs/input").iter_errors(params)]
+    properties = tool_document(tool_id)["$defs"]["input"]["properties"]
+    for name, prop in properties.items():
+        if prop.get("contentMediaType") == JSON_MEDIA_TYPE and isinstance(params.get(name), str):
+            content = validator(f"{uri}#/$defs/input/properties/{name}/contentSchema")
+            decoded = json.loads(params[name])
+            errors += [f"{name}: {e.message}" for e in content.iter_errors(decoded)]
+    return errors
+
+
+def refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return found + [r for value in node.values() for r in refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in refs(value)]
+    return []
+
+
+def spec_tables() -> dict[str, list[tuple[str, str, bool]]]:
+    """`{tool_id: [(parameter, type, required), ...]}` from the product spec's tables."""
+    tables: dict[str, list[tuple[str, str, bool]]] = {}
+    current = None
+    for line in SPEC.read_text(encoding="utf-8").splitlines():
+        if heading := re.match(r"^###\s+(intercom_\w+)", line):
+            current = tables.setdefault(heading.group(1), [])
+        elif (row := re.match(r"^\|\s*(\w+)\s*\|\s*(\w+)\s*\|\s*(yes|no)\s*\|", line)) and (
+            current is not None
+        ):
+            current.append((row.group(1), row.group(2), row.group(3) == "yes"))
+    return tables
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [str(p.relative_to(SCHEMAS)) for p in paths]
+
+
+# Schema documents
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_schema_document_is_valid_draft_2020_12(path):
+    Draft202012Validator.check_schema(_read(path))
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_every_ref_resolves(path):
+    document = _read(path)
+    resolver = registry().resolver(base_uri=document["$id"])
+    for ref in refs(document):
+        resolver.lookup(ref)
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_id_names_the_file(path):
+    relative = path.relative_to(SCHEMAS).as_posix()
+    assert _read(path)["$id"] == f"https://sim-intercom.invalid/schemas/{relative}"
+
+
+def test_refs_between_files_form_no_cycle():
+    """The loader inlines every `$ref` for hosts, so no file may reach itself."""
+    edges = {
+        doc["$id"]: {urldefrag(urljoin(doc["$id"], ref)).url for ref in refs(doc)} - {doc["$id"]}
+        for doc in map(_read, ALL_FILES)
+    }
+
+    def visit(node: str, trail: tuple[str, ...]) -> None:
+        assert node not in trail, f"cycle: {' -> '.join((*trail, node))}"
+        for target in edges.get(node, ()):
+            visit(target, (*trail, node))
+
+    for source in edges:
+        visit(source, ())
+
+
+@pytest.mark.parametrize("path", TOOL_FILES, ids=_ids(TOOL_FILES))
+def test_tool_document_has_input_and_output_objects_closed_to_extras(path):
+    document = _read(path)
+    assert document["title"] == path.stem
+    assert set(document["$defs"]) == {"input", "output"}
+    for part in ("input", "output"):
+        assert document["$defs"][part]["type"] == "object"
+        assert document["$defs"][part]["additionalProperties"] is False
+
+
+def test_no_schema_declares_the_access_token():
+    for path in ALL_FILES:
+        assert "accesstoken" not in path.read_text(encoding="utf-8").lower(), path.name
+
+
+# Inputs: the product spec's tables are the contract
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, list[tuple[str, str, bool]]]:
+    if not SPEC.is_file():
+        pytest.skip(f"{SPEC} is not beside the checkout")
+    return spec_tables()
+
+
+def test_spec_and_schemas_name_the_same_tools(tables):
+    assert set(tables) == {path.stem for path in TOOL_FILES} == set(OUTPUTS)
+
+
+@pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
+def test_input_parameters_are_the_spec_table_in_order(tables, tool_id):
+    properties = tool_document(tool_id)["$defs"]["input"]["properties"]
+    assert list(properties) == [name for name, _, _ in tables[tool_id]]
+
+
+@pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
+def test_required_inputs_are_the_spec_table_required_flags(tables, tool_id):
+    required = tool_document(tool_id)["$defs"]["input"].get("required", [])
+    assert sorted(required) == sorted(name for name, _, needed in tables[tool_id] if needed)
+
+
+@pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
+def test_input_types_are_compatible_with_the_spec_table(tables, tool_id):
+    properties = tool_document(tool_id)["$defs"]["input"]["properties"]
+    for name, spec_type, _ in tables[tool_id]:
+        assert properties[name]["type"] in SPEC_TYPES[spec_type], name
+
+
+@pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
+def test_every_input_is_described(tool_id):
+    for name, prop in tool_document(tool_id)["$defs"]["input"]["properties"].items():
+        assert len(prop.get("description", "")) > 10, name
+
+
+# Outputs
+
+
+@pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
+def test_output_properties_are_the_documented_outputs(tool_id):
+    output = tool_document(tool_id)["$defs"]["output"]
+    assert set(output["properties"]) == OUTPUTS[tool_id]
+    assert set(output["required"]) == OUTPUTS[tool_id] - (
+        OPTIONAL_OUTPUTS if tool_id.endswith("_contact") else set()
+    )
+
+
+# The shapes of the rules the executor relies on
+
+
+@pytest.mark.parametrize(
+    ("params", "valid"),
+    [
+        ({"email": "jane@example.com"}, True),
+        ({"external_id": "user-1"}, True),
+        ({"role": "lead"}, True),
+        ({"name": "Jane Doe"}, False),
+    ],
+)
+def test_create_contact_needs_email_external_id_or_role(params, valid):
+    assert (input_errors("intercom_create_contact", params) == []) is valid
+
+
+@pytest.mark.parametrize(("message_type", "valid"), [("email", False), ("inapp", True)])
+def test_an_email_message_needs_a_subject(message_type, valid):
+    params = {
+        "message_type": message_type,
+        "template": "plain",
+        "body": "Hi",
+        "from_type": "admin",
+        "from_id": "991267459",
+        "to_type": "user",
+        "to_id": "abc",
+    }
+    assert (input_errors("intercom_create_message", params) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("contacts", "valid"),
+    [
+        ([{"id": "6762f0dd1bb69f9f2193bb83"}], True),
+        ([{"external_id": "user-1"}, {"email": "jane@example.com"}], True),
+        ([], False),
+        ([{"id": "a", "email": "jane@example.com"}], False),
+        ([{}], False),
+        ([{"name": "Jane"}], False),
+        ({"id": "a"}, False),
+    ],
+)
+def test_ticket_contacts_each_name_exactly_one_identifier(contacts, valid):
+    params = {
+        "ticket_type_id": "1",
+        "contacts": json.dumps(contacts),
+        "ticket_attributes": '{"_default_title_": "Help"}',
+    }
+    assert (input_errors("intercom_create_ticket", params) == []) is valid
+
+
+def _filter(n: int = 0, **changes: Any) -> dict[str, Any]:
+    return {"field": "email", "operator": "=", "value": f"user{n}@example.com", **changes}
+
+
+@pytest.mark.parametrize(
+    ("query", "valid"),
+    [
+        pytest.param(_filter(), True, id="single filter"),
+        pytest.param(_filter(operator="IN", value=["a", 1]), True, id="IN with an array"),
+        pytest.param(
+            {
+                "operator": "AND",
+                "value": [_filter(), {"operator": "OR", "value": [_filter(1), _filter(2)]}],
+            },
+            True,
+            id="two-level group",
+        ),
+        pytest.param(
+            {"operator": "OR", "value": [_filter(n) for n in range(15)]}, True, id="15 filters"
+        ),
+        pytest.param(
+            {
+                "operator": "AND",
+                "value": [{"operator": "OR", "value": [{"operator": "AND", "value": [_filter()]}]}],
+            },
+            False,
+            id="three-level group",
+        ),
+        pytest.param(
+            {"operator": "OR", "value": [_filter(n) for n in range(16)]}, False, id="16 filters"
+        ),
+        pytest.param(_filter(operator="LIKE"), False, id="unknown operator"),
+        pytest.param({"field": "email", "operator": "="}, False, id="filter without value"),
+        pytest.param({"operator": "AND", "value": []}, False, id="empty group"),
+        pytest.param(_filter(extra=1), False, id="unknown key"),
+    ],
+)
+@pytest.mark.parametrize("tool_id", ["intercom_search_contacts", "intercom_search_conversations"])
+def test_search_query_follows_intercoms_grammar_and_limits(tool_id, query, valid):
+    assert (input_errors(tool_id, {"query": json.dumps(query)}) == []) is valid
+
+
+# The manifest
+
+
+def test_manifest_lists_the_sixteen_tools_each_with_its_schema():
+    tools = manifest()["tools"]
+    assert sorted(tool["id"] for tool in tools) == sorted(OUTPUTS)
+    for tool in tools:
+        path = REPO_ROOT / tool["schema"]
+        assert path.is_file(), tool["schema"]
+        assert _read(path)["title"] == tool["id"]
+
+
+def test_every_tool_is_in_exactly_one_block_group_of_its_resource():
+    groups = manifest()["block"]["groups"]
+    placed = [(group["resource"], op["tool"]) for group in groups for op in group["operations"]]
+    assert sorted(tool for _, tool in placed) == sorted(OUTPUTS)
+    resources = {tool["id"]: tool["resource"] for tool in manifest()["tools"]}
+    assert all(resources[tool] == resource for resource, tool in placed)
+
+
+def test_block_groups_follow_the_resource_order():
+    resources = [group["resource"] for group in manifest()["block"]["groups"]]
+    assert resources == ["contacts", "companies", "conversations", "tickets", "messages"]
+
+
+def test_the_access_token_is_the_one_secret_credential():
+    credentials = manifest()["credentials"]
+    assert [(c["name"], c["type"], c["required"]) for c in credentials] == [
+        ("accessToken", "secret-input", True)
+    ]
+
+
+@pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
+def test_annotations_follow_what_the_tool_does(tool_id):
+    tool = next(t for t in manifest()["tools"] if t["id"] == tool_id)
+    hints = tool["annotations"]
+    reads = tool_id.startswith(("intercom_get_", "intercom_list_", "intercom_search_"))
+    idempotent = reads or tool_id in (
+        "intercom_delete_contact",
+        "intercom_update_contact",
+        "intercom_create_company",
+    )
+    assert hints == {
+        "readOnlyHint": reads,
+        "destructiveHint": tool_id == "intercom_delete_contact",
+        "idempotentHint": idempotent,
+        "openWorldHint": True,
+    }
+
+
+@pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
+def test_manifest_example_is_valid_input(tool_id):
+    tool = next(t for t in manifest()["tools"] if t["id"] == tool_id)
+    assert input_errors(tool_id, tool["example"]["params"]) == []
+
+
+# The generated defs
+
+
+def test_defs_are_what_build_defs_produces(tmp_path):
+    if not OPENAPI.is_file():
+        pytest.skip(f"{OPENAPI} is not beside the checkout")
+    script = REPO_ROOT / "scripts" / "build_defs.py"
+    subprocess.run(
+        [sys.executable, str(script), str(OPENAPI), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    for name in GENERATED_DEFS:
+        built = (tmp_path / f"{name}.json").read_text(encoding="utf-8")
+        assert built == (DEFS / f"{name}.json").read_text(encoding="utf-8"), name
+    assert sorted(p.stem for p in tmp_path.glob("*.json")) == sorted(GENERATED_DEFS)
+
+
+def keys(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return set(node) | {k for value in node.values() for k in keys(value)}
+    if isinstance(node, list):
+        return {k for value in node for k in keys(value)}
+    return set()
+
+
+@pytest.mark.parametrize("name", GENERATED_DEFS)
+def test_generated_defs_are_lenient_requiring_only_type_and_id(name):
+    document = _read(DEFS / f"{name}.json")
+    assert document["required"] in (["type", "id"], ["type"])
+    nested = keys(document["properties"])
+    assert "required" not in nested
+    assert "additionalProperties" not in nested
