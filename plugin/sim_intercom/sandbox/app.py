@@ -1,0 +1,211 @@
+"""The sandbox's HTTP-agnostic front: auth, rate limit, routing and JSON, for both doors.
+
+`SandboxApp.handle` takes a method, a request target, headers and body bytes and returns a
+`Reply`; the loopback server and the `responses` adapter only translate to and from it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .errors import (
+    BadRequest,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    SandboxError,
+    Unauthorized,
+)
+from .ratelimit import RateLimiter
+from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1_000_000
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a route handler gets: path parameters, query parameters and the JSON body."""
+
+    params: tuple[str, ...]
+    query: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Workspace, Call], dict[str, Any]]
+
+
+def _routes() -> list[tuple[str, str, Handler]]:
+    return [
+        ("GET", "/me", lambda w, c: w.settings.me()),
+        ("GET", "/admins", lambda w, c: w.settings.admins()),
+        ("GET", "/admins/{}", lambda w, c: w.settings.admin(*c.params)),
+        ("GET", "/ticket_types", lambda w, c: w.settings.ticket_types()),
+        ("GET", "/data_attributes", lambda w, c: w.settings.data_attributes(c.query)),
+        ("POST", "/contacts", lambda w, c: w.contacts.create(c.body)),
+        ("GET", "/contacts", lambda w, c: w.contacts.list(c.query)),
+        ("POST", "/contacts/search", lambda w, c: w.contacts.search(c.body)),
+        ("GET", "/contacts/{}", lambda w, c: w.contacts.get(*c.params)),
+        ("PUT", "/contacts/{}", lambda w, c: w.contacts.update(*c.params, c.body)),
+        ("DELETE", "/contacts/{}", lambda w, c: w.contacts.delete(*c.params)),
+        (
+            "POST",
+            "/contacts/{}/companies",
+            lambda w, c: w.contacts.attach_company(*c.params, c.body),
+        ),
+        ("POST", "/companies", lambda w, c: w.companies.upsert(c.body)),
+        ("GET", "/companies", lambda w, c: w.companies.find(c.query)),
+        ("POST", "/companies/list", lambda w, c: w.companies.list(c.query)),
+        ("GET", "/companies/{}", lambda w, c: w.companies.get(*c.params)),
+        ("GET", "/conversations", lambda w, c: w.conversations.list(c.query)),
+        ("POST", "/conversations/search", lambda w, c: w.conversations.search(c.body)),
+        ("GET", "/conversations/{}", lambda w, c: w.conversations.get(*c.params, c.query)),
+        ("POST", "/conversations/{}/reply", lambda w, c: w.conversations.reply(*c.params, c.body)),
+        ("POST", "/tickets", lambda w, c: w.tickets.create(c.body)),
+        ("GET", "/tickets/{}", lambda w, c: w.tickets.get(*c.params)),
+        ("POST", "/messages", lambda w, c: w.messages.create(c.body)),
+    ]
+
+
+ROUTES = _routes()
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _segments(path: str) -> list[str] | None:
+    """Path segments, each percent-decoded after splitting, so `%2F` stays inside an id."""
+    raw = path.split("/")[1:]
+    if not raw or any(segment == "" for segment in raw):
+        return None
+    return [unquote(segment, errors="strict") for segment in raw]
+
+
+def _match(pattern: str, segments: list[str]) -> tuple[str, ...] | None:
+    wanted = pattern.split("/")[1:]
+    if len(wanted) != len(segments):
+        return None
+    params = []
+    for expected, actual in zip(wanted, segments, strict=True):
+        if expected == "{}":
+            params.append(actual)
+        elif expected != actual:
+            return None
+    return tuple(params)
+
+
+def _decode_body(body: bytes | None) -> dict[str, Any]:
+    if not body or not body.strip():
+        return {}
+    try:
+        parsed = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequest("Request body is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise BadRequest("Request body must be a JSON object")
+    return parsed
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def find_route(method: str, segments: list[str] | None) -> tuple[Handler, tuple[str, ...]]:
+    """The handler and path parameters; 404 for an unknown path, 405 for a wrong method."""
+    methods = []
+    for route_method, pattern, handler in ROUTES if segments else ():
+        params = _match(pattern, segments or [])
+        if params is None:
+            continue
+        if route_method == method:
+            return handler, params
+        methods.append(route_method)
+    if methods:
+        raise MethodNotAllowed(f"{method} is not allowed here; use {' or '.join(methods)}")
+    raise NotFound("Resource Not Found")
+
+
+class SandboxApp:
+    """Answers requests for one workspace the way Intercom's API would."""
+
+    def __init__(self, workspace: Workspace, rate_limiter: RateLimiter | None = None) -> None:
+        self.workspace = workspace
+        self.rate_limiter = rate_limiter
+
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
+    ) -> Reply:
+        request_id = uuid.uuid4().hex
+        extra: dict[str, str] = {}
+        try:
+            self._authenticate(headers)
+            extra = self._take_allowance()
+            result = self._dispatch(method.upper(), target, body)
+        except SandboxError as error:
+            headers = {**extra, **error.headers}
+            return self._reply(error.status, error.body(request_id), request_id, headers)
+        except Exception:  # a sandbox bug must not take the server down
+            log.exception("sandbox failed on %s %s", method, target)
+            error = SandboxError("The sandbox failed on this request", code="server_error")
+            return self._reply(500, error.body(request_id), request_id, extra)
+        return self._reply(200, result, request_id, extra)
+
+    def _authenticate(self, headers: Mapping[str, str]) -> None:
+        given = _header(headers, "Authorization") or ""
+        scheme, _, token = given.partition(" ")
+        expected = self.workspace.token.encode()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            raise Unauthorized()
+
+    def _take_allowance(self) -> dict[str, str]:
+        if self.rate_limiter is None:
+            return {}
+        allowance = self.rate_limiter.take()
+        if not allowance.allowed:
+            raise RateLimited("Exceeded rate limit", headers=allowance.headers())
+        return allowance.headers()
+
+    def _dispatch(self, method: str, target: str, body: bytes | None) -> dict[str, Any]:
+        parts = urlsplit(target)
+        try:
+            segments = _segments(parts.path)
+            query = dict(parse_qsl(parts.query, keep_blank_values=True, errors="strict"))
+        except UnicodeDecodeError:
+            raise BadRequest("The request URL is not valid UTF-8") from None
+        handler, params = find_route(method, segments)
+        if body is not None and len(body) > MAX_BODY_BYTES:
+            raise PayloadTooLarge(f"Request body is larger than {MAX_BODY_BYTES} bytes")
+        call = Call(params, query, _decode_body(body) if method in BODY_METHODS else {})
+        with self.workspace.lock:
+            return handler(self.workspace, call)
+
+    @staticmethod
+    def _reply(
+        status: int, payload: dict[str, Any], request_id: str, extra: Mapping[str, str]
+    ) -> Reply:
+        headers = {"Content-Type": JSON_TYPE, "X-Request-Id": request_id, **extra}
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return Reply(status, body, headers)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
