@@ -99,6 +99,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if result["success"] else 1
 
 
+def _print_request(line: str) -> None:
+    print(line, flush=True)
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from .sandbox import SandboxServer, Workspace
 
@@ -107,7 +111,12 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     workspace = Workspace(seed="empty" if args.empty else "default", contacts=args.contacts)
     seeded = time.perf_counter() - started
     server = SandboxServer(
-        workspace, host=args.host, port=args.port, rate_limit=limit, window=window
+        workspace,
+        host=args.host,
+        port=args.port,
+        rate_limit=limit,
+        window=window,
+        log=None if args.quiet else _print_request,
     )
     server.start()
     print("Intercom sandbox listening")
@@ -162,9 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="serve the Intercom sandbox on loopback")
     sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     sandbox.add_argument("--port", type=int, default=8181, help="port (0 picks a free one)")
-    sandbox.add_argument("--empty", action="store_true", help="start without seeded contacts")
+    sandbox.add_argument(
+        "--empty", action="store_true", help="only admins, a ticket type and attributes"
+    )
     sandbox.add_argument("--contacts", type=int, default=0, help="also generate N contacts")
     sandbox.add_argument("--rate-limit", metavar="N[/SECONDS]", help="requests per window")
+    sandbox.add_argument("--quiet", action="store_true", help="do not print each request")
     sandbox.set_defaults(handler=cmd_sandbox)
 
     demo = commands.add_parser("demo", help="run a support workflow against the sandbox")

@@ -64,9 +64,10 @@ def _support_workflow(flow: Workflow, ticket_type_id: str) -> None:
         plan="growth",
         size="42",
         industry="Robotics",
-        monthly_spend="1200.75",
+        monthly_spend="1200",
     )["company"]
-    flow.say(f"company {company['id']} ({company['name']}, plan {company.get('plan')})")
+    plan = (company.get("plan") or {}).get("name", "none")
+    flow.say(f"company {company['id']} ({company['name']}, plan {plan})")
 
     written = flow.call(
         "Create a contact in that company",
