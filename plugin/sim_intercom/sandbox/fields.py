@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .errors import BadRequest, ParameterInvalid
+from .errors import BadRequest, ParameterInvalid, ParameterNotFound
 
 MAX_TIMESTAMP = 2**32
 MAX_INT = 2**31 - 1
@@ -59,11 +59,16 @@ def check_value(name: str, value: Any, kind: str) -> Any:
     return value
 
 
-def check_body(body: Mapping[str, Any], spec: Mapping[str, str]) -> dict[str, Any]:
-    """The body, every field known to `spec` ({name: kind}) and of its kind."""
+def check_body(
+    body: Mapping[str, Any], spec: Mapping[str, str], required: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The body, every field known to `spec` ({name: kind}) and of its kind, `required` present."""
     for name in body:
         if name not in spec:
             raise BadRequest(f"bad '{name}' parameter", field=name)
+    for name in required:
+        if name not in body:
+            raise ParameterNotFound(f"{name} is required", field=name)
     return {name: check_value(name, value, spec[name]) for name, value in body.items()}
 
 

@@ -82,13 +82,17 @@ def offset_page(
 
 
 def resume_position(items: Sequence[Any], cursor: Cursor, id_of: Any) -> Cursor:
-    """The cursor moved to just after its `last_id`, should records before it have gone."""
+    """The cursor moved to just after its `last_id`, should records before it have gone.
+
+    Ids grow with creation order, so the new position follows the last record whose id is
+    at most `last_id`: the record itself when it is still there, else the one before it.
+    """
     position = cursor.position
     if not cursor.last_id or (
         0 < position <= len(items) and id_of(items[position - 1]) == cursor.last_id
     ):
         return cursor
     for index in range(min(position, len(items)) - 1, -1, -1):
-        if id_of(items[index]) < cursor.last_id:
+        if id_of(items[index]) <= cursor.last_id:
             return Cursor(index + 1, cursor.last_id, cursor.page)
     return Cursor(0, cursor.last_id, cursor.page)

@@ -11,7 +11,7 @@ from .errors import (
     ParameterNotFound,
     company_not_found,
 )
-from .fields import check_body, query_int, require_choice
+from .fields import check_body, check_value, query_int, require_choice
 from .models import Company, Contact
 from .paging import cursor_pages, decode_cursor, offset_page, resume_position
 from .search import InvalidQuery, compile_query, sort_records
@@ -81,12 +81,13 @@ def search_page(
     records: list[dict[str, Any]], body: Mapping[str, Any], model: str
 ) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
     """Filter, sort and page search records: (page, total, pages) as Intercom's search."""
-    body = check_body(body, SEARCH_BODY)
+    body = check_body(body, SEARCH_BODY, required=("query",))
     try:
         predicate = compile_query(body["query"], model)
         found = [record for record in records if predicate(record)]
         sort = body.get("sort") or {}
-        found = sort_records(found, sort.get("field"), sort.get("order"))
+        field = check_value("sort.field", sort.get("field"), "string?")
+        found = sort_records(found, field, sort.get("order"))
     except InvalidQuery as invalid:
         raise ParameterInvalid(str(invalid), code="query_invalid", field=invalid.field) from None
     pagination = body.get("pagination") or {}
@@ -210,7 +211,7 @@ class Contacts:
     def _write(self, contact: Contact, fields: Mapping[str, Any]) -> None:
         for name, value in fields.items():
             if name == "custom_attributes":
-                merged = {**(contact.custom_attributes or {}), **value}
+                merged = {**(contact.custom_attributes or {}), **(value or {})}
                 contact.custom_attributes = merged or None
             else:
                 setattr(contact, name, value)
@@ -312,7 +313,7 @@ class Companies:
     def _write(self, company: Company, fields: Mapping[str, Any]) -> None:
         for name, value in fields.items():
             if name == "custom_attributes":
-                company.custom_attributes.update(value)
+                company.custom_attributes.update(value or {})
             elif name == "plan":
                 company.plan = (f"plan_{value.casefold()}", value) if value else None
             elif name == "monthly_spend":

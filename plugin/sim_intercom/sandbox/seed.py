@@ -9,7 +9,7 @@ from .inbox import Conversation, Part, TicketType
 from .models import Admin, Contact
 from .people import Companies, Contacts
 from .state import State
-from .support import Conversations, contact_author
+from .support import Conversations, Tickets, contact_author
 
 DAY = 86_400
 ADMINS = (
@@ -149,7 +149,7 @@ THREADS = (
 
 
 def seed_customers(state: State) -> None:
-    """Companies with their contacts, a couple of leads, and conversations with parts."""
+    """Companies with their contacts, a couple of leads, conversations with parts, a ticket."""
     contacts, companies = Contacts(state), Companies(state)
     people: list[str] = []
     for company_id, name, tier, members in CUSTOMERS:
@@ -163,6 +163,23 @@ def seed_customers(state: State) -> None:
         people.append(contacts.create({"role": "lead", "name": lead_name, "email": email})["id"])
     for number, (subject, lines) in enumerate(THREADS):
         _seed_conversation(state, state.contacts[people[number]], subject, lines, number)
+    _seed_ticket(state, people[0])
+
+
+def _seed_ticket(state: State, contact_id: str) -> None:
+    """Ticket 501: a bug report raised by the first customer."""
+    Tickets(state).create(
+        {
+            "ticket_type_id": BUG_REPORT.id,
+            "contacts": [{"id": contact_id}],
+            "ticket_attributes": {
+                "_default_title_": "CSV export times out",
+                "_default_description_": "Exports of more than 10,000 rows fail after a minute.",
+                "severity": "high",
+            },
+            "created_at": state.now() - DAY,
+        }
+    )
 
 
 def _seed_conversation(
@@ -189,6 +206,7 @@ def _seed_conversation(
         title=subject,
     )
     state.conversations[conversation.id] = conversation
+    contact.last_replied_at = started
     inbox = Conversations(state)
     for offset, line in enumerate(lines[1:], 1):
         admin = ADMINS[offset % 2]
@@ -202,7 +220,22 @@ def _seed_conversation(
         )
         inbox.append_part(conversation, part, part.created_at)
     if number == len(THREADS) - 1:
-        conversation.state = "closed"
+        _close(inbox, conversation, started + len(lines) * 3600)
+
+
+def _close(inbox: Conversations, conversation: Conversation, when: int) -> None:
+    """Close with a `close` part, so the statistics record who closed it and when."""
+    closer = ADMINS[0]
+    part = Part(
+        id=str(inbox.state.next_number("part", 1000)),
+        part_type="close",
+        body=None,
+        created_at=when,
+        author=closer.author(),
+        state="closed",
+    )
+    inbox.append_part(conversation, part, when)
+    conversation.state = "closed"
 
 
 def generate_contacts(state: State, count: int, random_seed: int = 7) -> None:

@@ -58,6 +58,9 @@ MESSAGE_BODY = {
     "created_at": "timestamp?",
     "create_conversation_without_contact_reply": "boolean?",
 }
+REPLY_REQUIRED = ("type", "message_type")
+TICKET_REQUIRED = ("ticket_type_id", "contacts")
+MESSAGE_REQUIRED = ("message_type", "from", "to")
 MAX_ATTACHMENTS = 10
 CONVERSATION_SORTS = ("created_at", "updated_at", "waiting_since")
 
@@ -135,7 +138,7 @@ class Conversations:
 
     def reply(self, conversation_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         conversation = self.find(conversation_id)
-        fields = check_body(body, REPLY_BODY)
+        fields = check_body(body, REPLY_BODY, REPLY_REQUIRED)
         kind = require_choice("type", fields.get("type"), ("admin", "user"))
         allowed = ("comment", "note", "quick_reply") if kind == "admin" else ("comment",)
         message_type = require_choice("message_type", fields.get("message_type"), allowed)
@@ -194,6 +197,9 @@ class Conversations:
             conversation.waiting_since = conversation.waiting_since or now
             if part.author["id"] not in conversation.contact_ids:
                 conversation.contact_ids.append(part.author["id"])
+            contact = self.state.contacts.get(part.author["id"])
+            if contact is not None:
+                contact.last_replied_at = now
         elif part.part_type == "comment":
             conversation.waiting_since = None
             conversation.read = True
@@ -210,7 +216,7 @@ class Tickets:
         self.state = state
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        fields = check_body(body, TICKET_BODY)
+        fields = check_body(body, TICKET_BODY, TICKET_REQUIRED)
         type_id = id_text("ticket_type_id", fields["ticket_type_id"])
         ticket_type = self.state.ticket_types.get(type_id)
         if ticket_type is None:
@@ -288,7 +294,7 @@ class Messages:
         self.state = state
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        fields = check_body(body, MESSAGE_BODY)
+        fields = check_body(body, MESSAGE_BODY, MESSAGE_REQUIRED)
         message_type = require_choice("message_type", fields["message_type"], ("inapp", "email"))
         if not fields.get("body"):
             raise ParameterInvalid("Body is required", field="body")

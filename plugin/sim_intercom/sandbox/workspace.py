@@ -14,7 +14,7 @@ SEEDS = ("default", "empty")
 class Workspace:
     """An in-memory Intercom workspace that knows nothing of HTTP.
 
-    `seed="default"` holds a small team with customers and conversations; `"empty"` only
+    `seed="default"` holds a small team with customers, conversations and a ticket; `"empty"` only
     the admins, a ticket type and data attributes. `contacts=N` adds N generated contacts.
     Hold `lock` around each call when several threads share the workspace.
     """
