@@ -29,6 +29,8 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "IntercomSandbox/1"
     timeout = IDLE_TIMEOUT
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
     server: _Server
 
     def _serve(self) -> None:
