@@ -98,8 +98,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Malformed requests get Intercom's JSON error body, not http.server's HTML page."""
+        """Malformed requests get Intercom's JSON error body, not http.server's HTML page.
+
+        A request line too broken to name its HTTP version still gets a status line.
+        """
         self.close_connection = True
+        self.request_version = self.protocol_version
         error = SandboxError(message or "Bad request", code="bad_request")
         error.status = code if 400 <= code < 500 else 400
         self._send(_error_reply(error))
