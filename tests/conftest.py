@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import urllib3
 
 from sim_intercom.host import get_plugin_manager
 
@@ -22,3 +23,17 @@ def plugin_manager():
 @pytest.fixture
 def credentials() -> dict[str, str]:
     return {"accessToken": TOKEN}
+
+
+@pytest.fixture
+def connections_opened(monkeypatch) -> list[int]:
+    """The ports of the HTTP connections `requests` opens during the test, as they open."""
+    opened: list[int] = []
+    original = urllib3.connection.HTTPConnection.connect
+
+    def counting_connect(self):
+        opened.append(self.port)
+        return original(self)
+
+    monkeypatch.setattr(urllib3.connection.HTTPConnection, "connect", counting_connect)
+    return opened

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import copy
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-OPENAPI = Path(__file__).resolve().parents[1].parent / "shared" / "intercom-openapi"
-OPENAPI_FILE = OPENAPI / "api.intercom.io-2.14.yaml"
+from openapi import OPENAPI_FILE, load_openapi
 
 CONTACT = {"type": "contact", "id": "6762f0dd1bb69f9f2193bb83", "role": "user", "email": "a@b.c"}
 COMPANY = {
@@ -69,8 +65,7 @@ FALLBACKS: dict[str, Any] = {
 def _operations() -> dict[str, dict[str, Any]]:
     if not OPENAPI_FILE.is_file():
         return {}
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document = yaml.load(OPENAPI_FILE.read_text(encoding="utf-8"), Loader=loader)
+    document = load_openapi()
     return {
         operation["operationId"]: operation
         for path in document["paths"].values()

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import urllib3
 from jsonschema import Draft202012Validator
 
 from sim_intercom.host import execute_tool, list_tools
@@ -298,15 +297,7 @@ def test_a_stopped_sandbox_is_a_network_result(plugin_manager):
     assert result["error_detail"]["kind"] == "network"
 
 
-def test_consecutive_calls_reuse_one_connection(run, monkeypatch):
-    opened = []
-    original = urllib3.connection.HTTPConnection.connect
-
-    def counting_connect(self):
-        opened.append(self.port)
-        return original(self)
-
-    monkeypatch.setattr(urllib3.connection.HTTPConnection, "connect", counting_connect)
+def test_consecutive_calls_reuse_one_connection(run, connections_opened):
     for _ in range(5):
         succeeded(run("intercom_list_contacts", per_page="1"))
-    assert len(opened) == 1
+    assert len(connections_opened) == 1

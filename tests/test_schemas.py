@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from functools import cache
@@ -16,12 +15,14 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from openapi import OPENAPI_FILE
+from spec_tables import JSON_TYPES, SPEC, spec_tables
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO_ROOT / "schemas"
 DEFS = SCHEMAS / "defs"
 MANIFEST = REPO_ROOT / "manifest.yaml"
-SPEC = REPO_ROOT.parent / "shared" / "spec" / "intercom-tools.md"
-OPENAPI = REPO_ROOT.parent / "shared" / "intercom-openapi" / "api.intercom.io-2.14.yaml"
+
 JSON_MEDIA_TYPE = "application/json"
 
 TOOL_FILES = sorted(SCHEMAS.glob("intercom_*.json"))
@@ -56,7 +57,6 @@ OUTPUTS = {
     "intercom_create_message": {"message"},
 }
 OPTIONAL_OUTPUTS = {"company"}  # only for create/update contact, when company_id was given
-SPEC_TYPES = {"string": {"string"}, "boolean": {"boolean"}, "number": {"integer", "number"}}
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -104,20 +104,6 @@ def refs(node: Any) -> list[str]:
     if isinstance(node, list):
         return [r for value in node for r in refs(value)]
     return []
-
-
-def spec_tables() -> dict[str, list[tuple[str, str, bool]]]:
-    """`{tool_id: [(parameter, type, required), ...]}` from the product spec's tables."""
-    tables: dict[str, list[tuple[str, str, bool]]] = {}
-    current = None
-    for line in SPEC.read_text(encoding="utf-8").splitlines():
-        if heading := re.match(r"^###\s+(intercom_\w+)", line):
-            current = tables.setdefault(heading.group(1), [])
-        elif (row := re.match(r"^\|\s*(\w+)\s*\|\s*(\w+)\s*\|\s*(yes|no)\s*\|", line)) and (
-            current is not None
-        ):
-            current.append((row.group(1), row.group(2), row.group(3) == "yes"))
-    return tables
 
 
 def _ids(paths: list[Path]) -> list[str]:
@@ -181,7 +167,7 @@ def test_no_schema_declares_the_access_token():
 
 
 @pytest.fixture(scope="module")
-def tables() -> dict[str, list[tuple[str, str, bool]]]:
+def tables() -> dict[str, dict[str, tuple[str, bool]]]:
     if not SPEC.is_file():
         pytest.skip(f"{SPEC} is not beside the checkout")
     return spec_tables()
@@ -194,20 +180,22 @@ def test_spec_and_schemas_name_the_same_tools(tables):
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
 def test_input_parameters_are_the_spec_table_in_order(tables, tool_id):
     properties = tool_document(tool_id)["$defs"]["input"]["properties"]
-    assert list(properties) == [name for name, _, _ in tables[tool_id]]
+    assert list(properties) == list(tables[tool_id])
 
 
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
 def test_required_inputs_are_the_spec_table_required_flags(tables, tool_id):
     required = tool_document(tool_id)["$defs"]["input"].get("required", [])
-    assert sorted(required) == sorted(name for name, _, needed in tables[tool_id] if needed)
+    assert sorted(required) == sorted(
+        name for name, (_, needed) in tables[tool_id].items() if needed
+    )
 
 
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
 def test_input_types_are_compatible_with_the_spec_table(tables, tool_id):
     properties = tool_document(tool_id)["$defs"]["input"]["properties"]
-    for name, spec_type, _ in tables[tool_id]:
-        assert properties[name]["type"] in SPEC_TYPES[spec_type], name
+    for name, (spec_type, _) in tables[tool_id].items():
+        assert properties[name]["type"] in JSON_TYPES[spec_type], name
 
 
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
@@ -381,11 +369,11 @@ def test_manifest_example_is_valid_input(tool_id):
 
 
 def test_defs_are_what_build_defs_produces(tmp_path):
-    if not OPENAPI.is_file():
-        pytest.skip(f"{OPENAPI} is not beside the checkout")
+    if not OPENAPI_FILE.is_file():
+        pytest.skip(f"{OPENAPI_FILE} is not beside the checkout")
     script = REPO_ROOT / "scripts" / "build_defs.py"
     subprocess.run(
-        [sys.executable, str(script), str(OPENAPI), "--out", str(tmp_path)],
+        [sys.executable, str(script), str(OPENAPI_FILE), "--out", str(tmp_path)],
         check=True,
         capture_output=True,
     )

@@ -13,7 +13,6 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +20,11 @@ import requests
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from openapi import OPENAPI_FILE, load_openapi
 from sim_intercom.sandbox import SANDBOX_TOKEN, SandboxServer, Workspace, mock_intercom
 
-OPENAPI = Path(__file__).resolve().parents[3] / "shared/intercom-openapi/api.intercom.io-2.14.yaml"
-if not OPENAPI.exists():
-    pytest.skip(f"{OPENAPI} is not beside the checkout", allow_module_level=True)
+if not OPENAPI_FILE.is_file():
+    pytest.skip(f"{OPENAPI_FILE} is not beside the checkout", allow_module_level=True)
 
 DOCUMENT_URI = "urn:intercom-openapi-2.14"
 CONTACT = "6762f0dd0000000000000001"
@@ -212,10 +211,7 @@ CASES = [
 
 @functools.cache
 def _document() -> dict[str, Any]:
-    import yaml
-
-    with OPENAPI.open(encoding="utf-8") as handle:
-        return _translate(yaml.load(handle, Loader=yaml.CSafeLoader))
+    return _translate(load_openapi())
 
 
 def _translate(node: Any) -> Any:

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import requests
-import urllib3
 
 from sim_intercom.sandbox import SANDBOX_TOKEN, SandboxServer, Workspace
 
@@ -99,20 +98,12 @@ def test_a_chunked_body_is_read_like_any_other(server):
     assert body["email"] == "chunked@example.com"
 
 
-def test_one_session_keeps_one_connection_alive(server, monkeypatch):
-    opened = []
-    original = urllib3.connection.HTTPConnection.connect
-
-    def counting_connect(self):
-        opened.append(self.port)
-        return original(self)
-
-    monkeypatch.setattr(urllib3.connection.HTTPConnection, "connect", counting_connect)
+def test_one_session_keeps_one_connection_alive(server, connections_opened):
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {SANDBOX_TOKEN}"
         statuses = [session.get(f"{server.base_url}/contacts").status_code for _ in range(5)]
     assert statuses == [200] * 5
-    assert len(opened) == 1
+    assert len(connections_opened) == 1
 
 
 def test_many_clients_at_once_are_all_answered(server):
