@@ -3,7 +3,12 @@
 The response schema of each operation and status is read from the OpenAPI 2.14 file in
 `../shared/intercom-openapi/` (error statuses the description does not list fall back to
 its `error` schema). OpenAPI 3.0 schemas are translated to JSON Schema (`nullable`
-becomes a `null` type) without loosening anything else.
+becomes a `null` type, `$ref`s resolve against the document) without loosening anything
+else. Each case runs through both doors: `mock_intercom` and a real loopback server.
+
+Exemptions the description's README grants (the live API differs from the description):
+- `POST /messages` is sent `message_type: "inapp"`, which the request schema's enum spells
+  `in_app`; only requests are affected, the answers below validate unchanged.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import copy
 import functools
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +25,7 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from openapi import OPENAPI_FILE, load_openapi
 from sim_intercom.sandbox import SANDBOX_TOKEN, SandboxServer, Workspace, mock_intercom
@@ -27,29 +34,45 @@ if not OPENAPI_FILE.is_file():
     pytest.skip(f"{OPENAPI_FILE} is not beside the checkout", allow_module_level=True)
 
 DOCUMENT_URI = "urn:intercom-openapi-2.14"
+MOCK_BASE_URL = "https://api.intercom.io"
+ADMIN = "991267801"
 CONTACT = "6762f0dd0000000000000001"
 COMPANY = "6762f07a0000000000000001"
 AUTH = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
 
+CONTACT_PATH = "/contacts/{contact_id}"
+ATTACH_PATH = "/contacts/{contact_id}/companies"
+COMPANY_PATH = "/companies/{company_id}"
+CONVERSATION_PATH = "/conversations/{conversation_id}"
+REPLY_PATH = "/conversations/{conversation_id}/reply"
+
 
 @dataclass(frozen=True)
 class Case:
+    """One request and what the answer must be. `template` is the operation's path in the
+    description (None for a path it does not have); `data` is a body sent byte for byte."""
+
     name: str
     method: str
     path: str
-    template: str
+    template: str | None
     status: int
     type: str
+    code: str | None = None
     body: Any = None
+    data: bytes | None = None
     headers: dict[str, str] = field(default_factory=lambda: dict(AUTH))
+    rate_limit: int | None = None
 
 
-def _ok(name: str, method: str, path: str, template: str, kind: str, body: Any = None) -> Case:
-    return Case(name, method, path, template, 200, kind, body)
+def ok(name: str, method: str, path: str, template: str, kind: str, body: Any = None) -> Case:
+    return Case(name, method, path, template, 200, kind, body=body)
 
 
-def _error(name: str, method: str, path: str, template: str, status: int, **extra: Any) -> Case:
-    return Case(name, method, path, template, status, "error.list", **extra)
+def error(
+    name: str, method: str, path: str, template: str | None, status: int, code: str, **extra: Any
+) -> Case:
+    return Case(name, method, path, template, status, "error.list", code, **extra)
 
 
 SEARCH = {"query": {"field": "role", "operator": "=", "value": "user"}}
@@ -57,62 +80,72 @@ TICKET = {"ticket_type_id": "1", "contacts": [{"id": CONTACT}]}
 MESSAGE = {
     "message_type": "inapp",
     "body": "Hello",
-    "from": {"type": "admin", "id": 991267801},
+    "from": {"type": "admin", "id": int(ADMIN)},
     "to": {"type": "user", "id": CONTACT},
 }
+REPLY = {"message_type": "comment", "type": "admin", "admin_id": ADMIN, "body": "On it"}
 
-CASES = [
-    _ok("me", "GET", "/me", "/me", "admin"),
-    _ok("admins", "GET", "/admins", "/admins", "admin.list"),
-    _ok("ticket types", "GET", "/ticket_types", "/ticket_types", "list"),
-    _ok("data attributes", "GET", "/data_attributes?model=contact", "/data_attributes", "list"),
-    _ok("create contact", "POST", "/contacts", "/contacts", "contact", {"email": "n@e.example"}),
-    _ok("get contact", "GET", f"/contacts/{CONTACT}", "/contacts/{contact_id}", "contact"),
-    _ok(
+SUCCESSES = [
+    ok("me", "GET", "/me", "/me", "admin"),
+    ok("admins", "GET", "/admins", "/admins", "admin.list"),
+    ok("admin", "GET", f"/admins/{ADMIN}", "/admins/{admin_id}", "admin"),
+    ok("ticket types", "GET", "/ticket_types", "/ticket_types", "list"),
+    ok(
+        "contact data attributes",
+        "GET",
+        "/data_attributes?model=contact",
+        "/data_attributes",
+        "list",
+    ),
+    ok(
+        "company data attributes",
+        "GET",
+        "/data_attributes?model=company",
+        "/data_attributes",
+        "list",
+    ),
+    ok("create contact", "POST", "/contacts", "/contacts", "contact", {"email": "n@e.example"}),
+    ok("create lead", "POST", "/contacts", "/contacts", "contact", {"role": "lead"}),
+    ok("get contact", "GET", f"/contacts/{CONTACT}", CONTACT_PATH, "contact"),
+    ok(
         "update contact",
         "PUT",
         f"/contacts/{CONTACT}",
-        "/contacts/{contact_id}",
+        CONTACT_PATH,
         "contact",
         {"name": "Hank S.", "custom_attributes": {"seats": 3}},
     ),
-    _ok("delete contact", "DELETE", f"/contacts/{CONTACT}", "/contacts/{contact_id}", "contact"),
-    _ok("list contacts", "GET", "/contacts?per_page=2", "/contacts", "list"),
-    _ok("search contacts", "POST", "/contacts/search", "/contacts/search", "list", SEARCH),
-    _ok(
+    ok("delete contact", "DELETE", f"/contacts/{CONTACT}", CONTACT_PATH, "contact"),
+    ok("list contacts", "GET", "/contacts?per_page=2", "/contacts", "list"),
+    ok("search contacts", "POST", "/contacts/search", "/contacts/search", "list", SEARCH),
+    ok(
         "attach contact",
         "POST",
         f"/contacts/{CONTACT}/companies",
-        "/contacts/{contact_id}/companies",
+        ATTACH_PATH,
         "company",
         {"id": "6762f07a0000000000000004"},
     ),
-    _ok("upsert company", "POST", "/companies", "/companies", "company", {"company_id": "x"}),
-    _ok("find company", "GET", "/companies?company_id=globex", "/companies", "list"),
-    _ok("get company", "GET", f"/companies/{COMPANY}", "/companies/{company_id}", "company"),
-    _ok("list companies", "POST", "/companies/list?per_page=2", "/companies/list", "list"),
-    _ok(
-        "get conversation",
-        "GET",
-        "/conversations/100",
-        "/conversations/{conversation_id}",
-        "conversation",
-    ),
-    _ok(
+    ok("upsert company", "POST", "/companies", "/companies", "company", {"company_id": "x"}),
+    ok("find company", "GET", "/companies?company_id=globex", "/companies", "list"),
+    ok("get company", "GET", f"/companies/{COMPANY}", COMPANY_PATH, "company"),
+    ok("list companies", "POST", "/companies/list?per_page=2", "/companies/list", "list"),
+    ok("get conversation", "GET", "/conversations/100", CONVERSATION_PATH, "conversation"),
+    ok(
         "get closed conversation as plain text",
         "GET",
         "/conversations/103?display_as=plaintext",
-        "/conversations/{conversation_id}",
+        CONVERSATION_PATH,
         "conversation",
     ),
-    _ok(
+    ok(
         "list conversations",
         "GET",
         "/conversations?per_page=2",
         "/conversations",
         "conversation.list",
     ),
-    _ok(
+    ok(
         "search conversations",
         "POST",
         "/conversations/search",
@@ -120,93 +153,334 @@ CASES = [
         "conversation.list",
         {"query": {"field": "open", "operator": "=", "value": True}},
     ),
-    _ok(
+    ok(
         "reply",
         "POST",
         "/conversations/100/reply",
-        "/conversations/{conversation_id}/reply",
+        REPLY_PATH,
         "conversation",
-        {
-            "message_type": "comment",
-            "type": "admin",
-            "admin_id": "991267801",
-            "body": "On it",
-            "attachment_urls": ["https://example.com/a.png"],
-        },
+        {**REPLY, "attachment_urls": ["https://example.com/a.png"]},
     ),
-    _ok("create ticket", "POST", "/tickets", "/tickets", "ticket", TICKET),
-    _ok("get ticket", "GET", "/tickets/501", "/tickets/{ticket_id}", "ticket"),
-    _ok("create message", "POST", "/messages", "/messages", "admin_message", MESSAGE),
-    _error("no token", "GET", "/contacts", "/contacts", 401, headers={}),
-    _error("wrong token", "GET", "/me", "/me", 401, headers={"Authorization": "Bearer nope"}),
-    _error("unknown contact", "GET", "/contacts/nope", "/contacts/{contact_id}", 404),
-    _error("unknown company", "GET", "/companies/nope", "/companies/{company_id}", 404),
-    _error("unknown company_id", "GET", "/companies?company_id=nope", "/companies", 404),
-    _error(
-        "unknown conversation", "GET", "/conversations/9", "/conversations/{conversation_id}", 404
+    ok("create ticket", "POST", "/tickets", "/tickets", "ticket", TICKET),
+    ok("get ticket", "GET", "/tickets/501", "/tickets/{ticket_id}", "ticket"),
+    ok("create in-app message", "POST", "/messages", "/messages", "admin_message", MESSAGE),
+    ok(
+        "create email message",
+        "POST",
+        "/messages",
+        "/messages",
+        "admin_message",
+        {**MESSAGE, "message_type": "email", "subject": "Hi"},
     ),
-    _error("unknown ticket", "GET", "/tickets/9", "/tickets/{ticket_id}", 404),
-    _error(
+]
+
+NOT_FOUND = [
+    error("unknown admin", "GET", "/admins/9", "/admins/{admin_id}", 404, "admin_not_found"),
+    error("unknown contact", "GET", "/contacts/nope", CONTACT_PATH, 404, "not_found"),
+    error(
+        "update unknown contact",
+        "PUT",
+        "/contacts/nope",
+        CONTACT_PATH,
+        404,
+        "not_found",
+        body={"name": "X"},
+    ),
+    error("delete unknown contact", "DELETE", "/contacts/nope", CONTACT_PATH, 404, "not_found"),
+    error(
+        "attach unknown contact",
+        "POST",
+        "/contacts/nope/companies",
+        ATTACH_PATH,
+        404,
+        "not_found",
+        body={"id": COMPANY},
+    ),
+    error(
         "attach unknown company",
         "POST",
         f"/contacts/{CONTACT}/companies",
-        "/contacts/{contact_id}/companies",
+        ATTACH_PATH,
         404,
+        "company_not_found",
         body={"id": "nope"},
     ),
-    _error(
-        "attach without company",
-        "POST",
-        f"/contacts/{CONTACT}/companies",
-        "/contacts/{contact_id}/companies",
-        400,
-        body={},
+    error("unknown company", "GET", "/companies/nope", COMPANY_PATH, 404, "company_not_found"),
+    error(
+        "unknown company_id",
+        "GET",
+        "/companies?company_id=nope",
+        "/companies",
+        404,
+        "company_not_found",
     ),
-    _error("unknown field", "POST", "/companies", "/companies", 400, body={"test": 1}),
-    _error(
+    error("unknown conversation", "GET", "/conversations/9", CONVERSATION_PATH, 404, "not_found"),
+    error(
+        "reply to unknown conversation",
+        "POST",
+        "/conversations/9/reply",
+        REPLY_PATH,
+        404,
+        "not_found",
+        body=REPLY,
+    ),
+    error(
+        "reply as unknown admin",
+        "POST",
+        "/conversations/100/reply",
+        REPLY_PATH,
+        404,
+        "admin_not_found",
+        body={**REPLY, "admin_id": "9"},
+    ),
+    error("unknown ticket", "GET", "/tickets/9", "/tickets/{ticket_id}", 404, "ticket_not_found"),
+    error(
+        "ticket for unknown company",
+        "POST",
+        "/tickets",
+        "/tickets",
+        404,
+        "company_not_found",
+        body={**TICKET, "company_id": "nope"},
+    ),
+    error(
+        "message from unknown admin",
+        "POST",
+        "/messages",
+        "/messages",
+        404,
+        "admin_not_found",
+        body={**MESSAGE, "from": {"type": "admin", "id": 9}},
+    ),
+    error(
+        "message to unknown contact",
+        "POST",
+        "/messages",
+        "/messages",
+        404,
+        "not_found",
+        body={**MESSAGE, "to": {"type": "user", "id": "nope"}},
+    ),
+    error("unknown path", "GET", "/teams/5/secrets", None, 404, "not_found"),
+]
+
+BAD_REQUESTS = [
+    error(
+        "unknown body field",
+        "POST",
+        "/companies",
+        "/companies",
+        400,
+        "bad_request",
+        body={"test": 1},
+    ),
+    error("broken JSON", "POST", "/contacts", "/contacts", 400, "bad_request", data=b'{"email": '),
+    error("JSON array body", "POST", "/contacts", "/contacts", 400, "bad_request", data=b"[]"),
+    error(
+        "number out of range",
+        "POST",
+        "/companies",
+        "/companies",
+        400,
+        "bad_request",
+        data=b'{"company_id": "q", "custom_attributes": {"churn_risk": 1e999}}',
+    ),
+    error(
+        "unpaired surrogate",
+        "POST",
+        "/contacts",
+        "/contacts",
+        400,
+        "bad_request",
+        data=b'{"email": "s@e.example", "name": "\\ud800"}',
+    ),
+    error("URL not UTF-8", "GET", "/contacts/%ff%fe", CONTACT_PATH, 400, "bad_request"),
+    error(
         "undefined custom attribute",
         "POST",
         "/contacts",
         "/contacts",
         400,
+        "parameter_invalid",
         body={"email": "c@e.example", "custom_attributes": {"colour": "teal"}},
     ),
-    _error(
-        "invalid query",
-        "POST",
-        "/contacts/search",
-        "/contacts/search",
-        400,
-        body={"query": {"field": "email", "operator": "LIKE", "value": "a"}},
+    error(
+        "wrong type", "POST", "/contacts", "/contacts", 400, "parameter_invalid", body={"email": 5}
     ),
-    _error(
+    error("bad per_page", "GET", "/contacts?per_page=x", "/contacts", 400, "parameter_invalid"),
+    error("bad cursor", "GET", "/contacts?starting_after=x", "/contacts", 400, "parameter_invalid"),
+    error(
+        "bad display_as",
+        "GET",
+        "/conversations/100?display_as=html",
+        CONVERSATION_PATH,
+        400,
+        "parameter_invalid",
+    ),
+    error(
+        "unknown ticket type",
+        "POST",
+        "/tickets",
+        "/tickets",
+        400,
+        "parameter_invalid",
+        body={**TICKET, "ticket_type_id": "9"},
+    ),
+    error(
         "message without body",
         "POST",
         "/messages",
         "/messages",
         400,
+        "parameter_invalid",
         body={**MESSAGE, "body": None},
     ),
-    _error(
-        "email without subject",
+    error(
+        "attach without company",
         "POST",
-        "/messages",
-        "/messages",
-        422,
-        body={**MESSAGE, "message_type": "email"},
+        f"/contacts/{CONTACT}/companies",
+        ATTACH_PATH,
+        400,
+        "parameter_not_found",
+        body={},
     ),
-    _error(
+    error(
+        "company without company_id",
+        "POST",
+        "/companies",
+        "/companies",
+        400,
+        "parameter_not_found",
+        body={"name": "Nameless"},
+    ),
+    error(
+        "reply without admin_id",
+        "POST",
+        "/conversations/100/reply",
+        REPLY_PATH,
+        400,
+        "parameter_not_found",
+        body={key: value for key, value in REPLY.items() if key != "admin_id"},
+    ),
+    error(
+        "invalid contact query",
+        "POST",
+        "/contacts/search",
+        "/contacts/search",
+        400,
+        "query_invalid",
+        body={"query": {"field": "email", "operator": "LIKE", "value": "a"}},
+    ),
+    error(
+        "invalid conversation query",
+        "POST",
+        "/conversations/search",
+        "/conversations/search",
+        400,
+        "query_invalid",
+        body={"query": {"field": "shoe_size", "operator": "=", "value": 44}},
+    ),
+]
+
+OTHER_ERRORS = [
+    error("no token", "GET", "/contacts", "/contacts", 401, "unauthorized", headers={}),
+    error(
+        "wrong token",
+        "GET",
+        "/me",
+        "/me",
+        401,
+        "unauthorized",
+        headers={"Authorization": "Bearer nope"},
+    ),
+    error(
+        "basic auth",
+        "GET",
+        "/admins",
+        "/admins",
+        401,
+        "unauthorized",
+        headers={"Authorization": f"Basic {SANDBOX_TOKEN}"},
+    ),
+    error(
+        "wrong method", "DELETE", "/companies/list", "/companies/list", 405, "method_not_allowed"
+    ),
+    error(
+        "PATCH a contact", "PATCH", f"/contacts/{CONTACT}", CONTACT_PATH, 405, "method_not_allowed"
+    ),
+    error(
         "duplicate email",
         "POST",
         "/contacts",
         "/contacts",
         409,
+        "conflict",
         body={"email": "hank@globex.example"},
     ),
-    _error("wrong method", "DELETE", "/companies/list", "/companies/list", 405),
-    _error("unknown path", "GET", "/teams/5/secrets", "/teams", 404),
-    _error("huge body", "POST", "/contacts", "/contacts", 413, body={"name": "x" * 1_100_000}),
+    error(
+        "huge body",
+        "POST",
+        "/contacts",
+        "/contacts",
+        413,
+        "request_too_large",
+        body={"name": "x" * 1_100_000},
+    ),
+    error(
+        "email without subject",
+        "POST",
+        "/messages",
+        "/messages",
+        422,
+        "parameter_not_found",
+        body={**MESSAGE, "message_type": "email"},
+    ),
+    error(
+        "rate limited", "GET", "/contacts", "/contacts", 429, "rate_limit_exceeded", rate_limit=1
+    ),
 ]
+
+VALUE_CHECKS = [
+    ok(
+        "contact with null unsubscribed_from_emails",
+        "POST",
+        "/contacts",
+        "/contacts",
+        "contact",
+        {"email": "u@e.example", "unsubscribed_from_emails": None},
+    ),
+    error(
+        "ticket attribute of the wrong type",
+        "POST",
+        "/tickets",
+        "/tickets",
+        400,
+        "parameter_invalid",
+        body={**TICKET, "ticket_attributes": {"_default_title_": {"type": None}}},
+    ),
+]
+
+KNOWN_FAILURES = [
+    pytest.param(
+        ok(
+            "company with a float custom attribute",
+            "POST",
+            "/companies",
+            "/companies",
+            "company",
+            {"company_id": "q", "custom_attributes": {"churn_risk": 0.5}},
+        ),
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="a known difference, documented in our README: `company.custom_attributes` "
+            "allows only string values, but the description's own example (and the live API) "
+            "carry numbers and booleans, so the sandbox keeps typed values",
+        ),
+        id="company with a float custom attribute",
+    ),
+]
+
+CASES = [*SUCCESSES, *NOT_FOUND, *BAD_REQUESTS, *OTHER_ERRORS, *VALUE_CHECKS]
 
 
 @functools.cache
@@ -224,7 +498,8 @@ def _translate(node: Any) -> Any:
     node = {key: _translate(value) for key, value in node.items()}
     if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
         node["$ref"] = DOCUMENT_URI + node["$ref"]
-    if node.pop("nullable", False) is True:
+    if node.get("nullable") is True:
+        del node["nullable"]
         if isinstance(node.get("type"), str):
             node["type"] = [node["type"], "null"]
             if "enum" in node:
@@ -236,19 +511,15 @@ def _translate(node: Any) -> Any:
 
 @functools.cache
 def _registry() -> Registry:
-    resource = Resource.from_contents(_document(), default_specification=_draft())
+    resource = Resource.from_contents(_document(), default_specification=DRAFT202012)
     return Registry().with_resource(DOCUMENT_URI, resource)
 
 
-def _draft() -> Any:
-    from referencing.jsonschema import DRAFT202012
-
-    return DRAFT202012
-
-
-def response_schema(method: str, template: str, status: int) -> dict[str, Any]:
+def response_schema(method: str, template: str | None, status: int) -> dict[str, Any]:
     """The description's schema for this answer, or its `error` schema for unlisted errors."""
-    operation = _document()["paths"].get(template, {}).get(method.lower(), {})
+    paths = _document()["paths"]
+    assert template is None or template in paths, f"the description has no path {template}"
+    operation = paths.get(template, {}).get(method.lower(), {})
     answer = operation.get("responses", {}).get(str(status), {})
     schema = answer.get("content", {}).get("application/json", {}).get("schema")
     if schema is None:
@@ -257,57 +528,93 @@ def response_schema(method: str, template: str, status: int) -> dict[str, Any]:
     return copy.deepcopy(schema)
 
 
-def validator(case: Case) -> Draft202012Validator:
-    schema = response_schema(case.method, case.template, case.status)
-    return Draft202012Validator(schema, registry=_registry())
+def validator(method: str, template: str | None, status: int) -> Draft202012Validator:
+    return Draft202012Validator(response_schema(method, template, status), registry=_registry())
 
 
-@pytest.fixture(params=["responses", "loopback"])
-def send(request) -> Iterator[Any]:
-    """Send a case through one of the sandbox's two doors, each with a fresh workspace."""
-    if request.param == "responses":
-        with mock_intercom(Workspace()):
-            yield lambda case: _request("https://api.intercom.io", case)
+def schema_errors(case: Case, body: Any) -> list[str]:
+    errors = validator(case.method, case.template, case.status).iter_errors(body)
+    ordered = sorted(errors, key=lambda error: list(error.absolute_path))
+    return [f"{list(error.absolute_path)}: {error.message[:200]}" for error in ordered]
+
+
+@contextmanager
+def door(kind: str, rate_limit: int | None) -> Iterator[str]:
+    """A fresh default workspace behind one of the sandbox's doors; its base URL."""
+    workspace = Workspace()
+    if kind == "responses":
+        with mock_intercom(workspace, rate_limit=rate_limit, window=60):
+            yield MOCK_BASE_URL
     else:
-        with SandboxServer(Workspace()) as server:
-            yield lambda case: _request(server.base_url, case)
+        with SandboxServer(workspace, rate_limit=rate_limit, window=60) as server:
+            yield server.base_url
 
 
-def _request(base_url: str, case: Case) -> requests.Response:
-    data = None if case.body is None else json.dumps(case.body)
+def send(base_url: str, case: Case) -> requests.Response:
+    data = case.data
+    if data is None and case.body is not None:
+        data = json.dumps(case.body).encode()
     headers = {**case.headers, "Content-Type": "application/json"}
     return requests.request(
         case.method, base_url + case.path, data=data, headers=headers, timeout=10
     )
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_the_answer_validates_against_intercoms_description(send, case):
-    answer = send(case)
-    assert answer.status_code == case.status, answer.text
-    body = answer.json()
-    errors = sorted(validator(case).iter_errors(body), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors)
+def answer(kind: str, case: Case) -> requests.Response:
+    """The answer to `case`, after using up the rate limit the case sets, if any."""
+    with door(kind, case.rate_limit) as base_url:
+        for _ in range(case.rate_limit or 0):
+            send(base_url, case)
+        return send(base_url, case)
+
+
+@pytest.mark.parametrize("kind", ["responses", "loopback"])
+@pytest.mark.parametrize("case", [*CASES, *KNOWN_FAILURES], ids=lambda case: case.name)
+def test_the_answer_validates_against_intercoms_description(kind: str, case: Case) -> None:
+    response = answer(kind, case)
+    assert response.status_code == case.status, response.text[:500]
+    body = response.json()
+    assert not schema_errors(case, body), "\n".join(schema_errors(case, body))
     assert body["type"] == case.type
+    if case.code is not None:
+        assert [error["code"] for error in body["errors"]] == [case.code], body
+        assert body["request_id"] == response.headers["X-Request-Id"]
 
 
-def test_a_rate_limited_answer_validates_against_the_error_schema():
-    case = _error("rate limited", "GET", "/contacts", "/contacts", 429)
-    with SandboxServer(Workspace(), rate_limit=1, window=60) as server:
-        _request(server.base_url, case)
-        answer = _request(server.base_url, case)
-    assert answer.status_code == 429
-    assert not list(validator(case).iter_errors(answer.json()))
-    assert answer.json()["errors"][0]["code"] == "rate_limit_exceeded"
-
-
-def test_every_route_the_sandbox_serves_is_checked():
+def test_every_route_the_sandbox_serves_is_checked() -> None:
     from sim_intercom.sandbox.app import ROUTES
 
-    checked = {(case.method, _pattern(case.template)) for case in CASES if case.status == 200}
-    served = {(method, pattern) for method, pattern, _ in ROUTES}
-    assert served - checked <= {("GET", "/admins/{}")}
+    checked = {(case.method, _pattern(case.template)) for case in SUCCESSES}
+    assert {(method, pattern) for method, pattern, _ in ROUTES} <= checked
 
 
-def _pattern(template: str) -> str:
+def test_every_error_the_sandbox_answers_with_is_checked() -> None:
+    errors = {(case.status, case.code) for case in CASES if case.status >= 400}
+    assert {status for status, _ in errors} >= {400, 401, 404, 405, 409, 413, 422, 429}
+    codes = {code for status, code in errors if status == 400}
+    assert codes >= {"parameter_invalid", "bad_request", "parameter_not_found", "query_invalid"}
+
+
+def test_nullable_admits_null_and_nothing_else_new() -> None:
+    schema = _translate({"type": "string", "nullable": True, "enum": ["a"]})
+    assert schema == {"type": ["string", "null"], "enum": ["a", None]}
+    wrapped = _translate({"$ref": "#/components/schemas/admin", "nullable": True})
+    assert wrapped == {
+        "anyOf": [{"$ref": DOCUMENT_URI + "#/components/schemas/admin"}, {"type": "null"}]
+    }
+
+
+def test_the_validator_rejects_an_answer_off_the_description() -> None:
+    """Guards against a vacuous check: schemas resolve through `$ref` and `allOf`."""
+    contact = validator("GET", CONTACT_PATH, 200)
+    assert not contact.is_valid({"type": "contact", "id": 5})
+    error_list = validator("GET", None, 404)
+    assert error_list.is_valid(
+        {"type": "error.list", "request_id": None, "errors": [{"code": "x"}]}
+    )
+    assert not error_list.is_valid({"type": "error.list", "errors": [{"message": "no code"}]})
+
+
+def _pattern(template: str | None) -> str:
+    assert template is not None
     return "/".join("{}" if part.startswith("{") else part for part in template.split("/"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -113,30 +114,55 @@ def _decode_body(body: bytes | None) -> dict[str, Any]:
     if not body or not body.strip():
         return {}
     try:
-        parsed = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+        parsed = json.loads(
+            body.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float
+        )
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequest("Request body is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise BadRequest("Request body must be a JSON object")
+    _refuse_lone_surrogates(parsed)
     return parsed
+
+
+def _refuse_lone_surrogates(parsed: dict[str, Any]) -> None:
+    """JSON may escape half a surrogate pair (`"\\ud800"`); such text has no UTF-8 form, so
+    storing it would break every later answer that includes it."""
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("Request body holds an unpaired UTF-16 surrogate escape") from None
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite_float(text: str) -> float:
+    """A JSON number as a float; one too large for a float (`1e999`) could not be sent back."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
 def find_route(method: str, segments: list[str] | None) -> tuple[Handler, tuple[str, ...]]:
-    """The handler and path parameters; 404 for an unknown path, 405 for a wrong method."""
+    """The handler and path parameters; 404 for an unknown path, 405 (with `Allow`) for a
+    wrong method. HEAD is answered as GET; the transport leaves the body out."""
+    wanted = "GET" if method == "HEAD" else method
     methods = []
     for route_method, pattern, handler in ROUTES if segments else ():
         params = _match(pattern, segments or [])
         if params is None:
             continue
-        if route_method == method:
+        if route_method == wanted:
             return handler, params
         methods.append(route_method)
     if methods:
-        raise MethodNotAllowed(f"{method} is not allowed here; use {' or '.join(methods)}")
+        raise MethodNotAllowed(
+            f"{method} is not allowed here; use {' or '.join(methods)}",
+            headers={"Allow": ", ".join(methods)},
+        )
     raise NotFound("Resource Not Found")
 
 
@@ -150,20 +176,35 @@ class SandboxApp:
     def handle(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
     ) -> Reply:
+        return self._answer(
+            headers, lambda: self._dispatch(method.upper(), target, body), f"{method} {target}"
+        )
+
+    def refuse(self, headers: Mapping[str, str], error: SandboxError) -> Reply:
+        """Answer a request the transport could not read (a body too large, a bad
+        Content-Length) with `error`, after the same authentication and rate limit as any."""
+
+        def fail() -> dict[str, Any]:
+            raise error
+
+        return self._answer(headers, fail, "an unreadable request")
+
+    def _answer(
+        self, headers: Mapping[str, str], work: Callable[[], dict[str, Any]], what: str
+    ) -> Reply:
         request_id = uuid.uuid4().hex
         extra: dict[str, str] = {}
         try:
             self._authenticate(headers)
             extra = self._take_allowance()
-            result = self._dispatch(method.upper(), target, body)
+            return self._reply(200, work(), request_id, extra)
         except SandboxError as error:
             headers = {**extra, **error.headers}
             return self._reply(error.status, error.body(request_id), request_id, headers)
         except Exception:  # a sandbox bug must not take the server down
-            log.exception("sandbox failed on %s %s", method, target)
+            log.exception("sandbox failed on %s", what)
             error = SandboxError("The sandbox failed on this request", code="server_error")
             return self._reply(500, error.body(request_id), request_id, extra)
-        return self._reply(200, result, request_id, extra)
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
         given = _header(headers, "Authorization") or ""
@@ -199,7 +240,8 @@ class SandboxApp:
         status: int, payload: dict[str, Any], request_id: str, extra: Mapping[str, str]
     ) -> Reply:
         headers = {"Content-Type": JSON_TYPE, "X-Request-Id": request_id, **extra}
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        body = text.encode("utf-8")
         return Reply(status, body, headers)
 
 

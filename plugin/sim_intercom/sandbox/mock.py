@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import requests
 import responses
@@ -14,7 +15,7 @@ from .ratelimit import DEFAULT_WINDOW, RateLimiter
 from .workspace import Workspace
 
 US_BASE_URL = "https://api.intercom.io"
-METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
 
 @contextmanager
@@ -34,12 +35,28 @@ def mock_intercom(
     app = SandboxApp(workspace, RateLimiter(rate_limit, window) if rate_limit else None)
 
     def answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        body = request.body.encode() if isinstance(request.body, str) else request.body
-        reply = app.handle(request.method or "GET", request.path_url, request.headers, body)
-        return reply.status, reply.headers, reply.body
+        method = request.method or "GET"
+        reply = app.handle(method, request.path_url, request.headers, body_bytes(request.body))
+        return reply.status, reply.headers, b"" if method.upper() == "HEAD" else reply.body
 
     url = re.compile(re.escape(base_url.rstrip("/")) + r"(/.*)?$")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         for method in METHODS:
             mock.add_callback(method, url, callback=answer)
         yield workspace
+
+
+def body_bytes(body: Any) -> bytes | None:
+    """A prepared request's body as bytes, whether `requests` holds it as text, bytes, a file
+    or (for a streamed, chunked upload) an iterable of pieces."""
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, bytearray | memoryview):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        return body_bytes(body.read())
+    if isinstance(body, Iterable):
+        return b"".join(body_bytes(piece) or b"" for piece in body)
+    raise TypeError(f"cannot send a {type(body).__name__} body")

@@ -213,6 +213,8 @@ class Contacts:
             if name == "custom_attributes":
                 merged = {**(contact.custom_attributes or {}), **(value or {})}
                 contact.custom_attributes = merged or None
+            elif name == "unsubscribed_from_emails" and value is None:
+                continue
             else:
                 setattr(contact, name, value)
         if contact.email and contact.role == "user":

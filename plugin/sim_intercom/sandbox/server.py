@@ -1,8 +1,13 @@
-"""The sandbox's first door: a threaded HTTP/1.1 keep-alive server on loopback."""
+"""The sandbox's first door: a threaded HTTP/1.1 keep-alive server on loopback.
+
+Whatever arrives on the socket gets an answer in Intercom's `error.list` shape or a real
+one; nothing a client sends makes a handler fail or the server stop.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -17,6 +22,10 @@ from .workspace import Workspace
 
 IDLE_TIMEOUT = 30.0
 DRAIN_LIMIT = 64 * 1024 * 1024
+DRAIN_IDLE = 1.0
+EMPTY_LINES_SKIPPED = 4
+DECIMAL = re.compile(r"[0-9]{1,19}")
+CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(;[^\r\n]*)?\r?\n")
 Log = Callable[[str], None]
 
 
@@ -33,58 +42,108 @@ class _Handler(BaseHTTPRequestHandler):
     wbufsize = 64 * 1024
     server: _Server
 
+    def __getattr__(self, name: str) -> Any:
+        """Every method reaches the app, which answers 405 for one a path does not take
+        (http.server would answer 501 for a method without a `do_` handler)."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except ConnectionError:  # the client went away mid-request; nothing left to answer
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, after skipping the empty lines RFC 9112 lets a client send
+        before a request, and refusing HTTP/0.9, which would otherwise wait for headers."""
+        for _ in range(EMPTY_LINES_SKIPPED):
+            if self.raw_requestline not in (b"\r\n", b"\n"):
+                break
+            self.raw_requestline = self.rfile.readline(65537)
+        if len(self.raw_requestline.split()) == 2:
+            self.command = None
+            self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+            self.send_error(400, "HTTP/0.9 requests are not supported")
+            return False
+        return super().parse_request()
+
     def _serve(self) -> None:
         try:
             body = self._read_body()
         except _BodyError as failed:
             self.close_connection = True
-            self._send(_error_reply(failed.error))
+            self._send(self.server.app.refuse(dict(self.headers), failed.error))
+            self._discard_input()
             return
-        self._send(self.server.app.handle(self.command, self.path, dict(self.headers), body))
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
+        target = _ascii_target(self.path)
+        self._send(self.server.app.handle(self.command, target, dict(self.headers), body))
 
     def _read_body(self) -> bytes | None:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+        encoding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if encoding == "chunked":
+            self.close_connection |= "Content-Length" in self.headers
             return self._read_chunked()
-        length_text = self.headers.get("Content-Length")
-        if length_text is None:
+        if encoding:
+            raise _BodyError(BadRequest(f"Transfer-Encoding {encoding!r} is not supported"))
+        length = self._content_length()
+        if length is None:
             return None
-        if not length_text.strip().isdigit():
-            raise _BodyError(BadRequest("Content-Length is not a number"))
-        length = int(length_text)
         if length > MAX_BODY_BYTES:
-            self._drain(length)
             raise _BodyError(_too_large())
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise _BodyError(BadRequest("Request body is shorter than its Content-Length"))
+        return body
 
-    def _drain(self, length: int) -> None:
-        """Read a refused body (up to a bound) so the client sees the 413, not a reset."""
-        left = min(length, DRAIN_LIMIT)
-        while left > 0:
-            got = self.rfile.read(min(left, 65536))
-            if not got:
-                return
-            left -= len(got)
+    def _content_length(self) -> int | None:
+        values = {value.strip() for value in self.headers.get_all("Content-Length") or ()}
+        if not values:
+            return None
+        if len(values) > 1:
+            raise _BodyError(BadRequest("Content-Length is given twice, with different values"))
+        text = values.pop()
+        if not DECIMAL.fullmatch(text):
+            raise _BodyError(BadRequest("Content-Length is not a number"))
+        return int(text)
 
     def _read_chunked(self) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while True:
-            line = self.rfile.readline(64).split(b";")[0].strip()
-            try:
-                length = int(line, 16)
-            except ValueError:
-                raise _BodyError(BadRequest("Malformed chunked body")) from None
+            match = CHUNK_SIZE.fullmatch(self.rfile.readline(1024))
+            if match is None:
+                raise _BodyError(BadRequest("Malformed chunked body"))
+            length = int(match.group(1), 16)
             size += length
             if size > MAX_BODY_BYTES:
                 raise _BodyError(_too_large())
             if length == 0:
-                while self.rfile.readline(1024).strip():
-                    pass
+                self._skip_trailers()
                 return b"".join(chunks)
-            chunks.append(self.rfile.read(length))
-            self.rfile.readline(8)
+            chunk = self.rfile.read(length)
+            if len(chunk) < length or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                raise _BodyError(BadRequest("Malformed chunked body"))
+            chunks.append(chunk)
+
+    def _skip_trailers(self) -> None:
+        for _ in range(100):
+            if not self.rfile.readline(8192).strip():
+                return
+        raise _BodyError(BadRequest("Too many trailer fields"))
+
+    def _discard_input(self) -> None:
+        """After refusing a body, read what the client still sends (up to a bound) before
+        closing, so it sees the answer rather than a connection reset."""
+        try:
+            self.wfile.flush()
+            self.connection.settimeout(DRAIN_IDLE)
+            left = DRAIN_LIMIT
+            while left > 0 and (got := self.connection.recv(min(left, 65536))):
+                left -= len(got)
+        except OSError:
+            pass
 
     def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)
@@ -111,6 +170,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.log is not None:
             self.server.log(f"{self.address_string()} {format % args}")
+
+
+def _ascii_target(path: str) -> str:
+    """The request target as http.server read it (each byte one Latin-1 character) with every
+    byte outside printable ASCII percent-encoded, so the app decodes the URL as UTF-8."""
+    return "".join(char if " " < char < "\x7f" else f"%{ord(char):02X}" for char in path)
 
 
 def _too_large() -> PayloadTooLarge:

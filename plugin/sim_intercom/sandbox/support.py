@@ -83,6 +83,10 @@ def _attachment(url: Any, index: int) -> dict[str, Any]:
     }
 
 
+def _is_attribute_value(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | list)
+
+
 def contact_author(contact: Contact) -> dict[str, Any]:
     return {"type": contact.role, "id": contact.id, "name": contact.name, "email": contact.email}
 
@@ -235,6 +239,12 @@ class Tickets:
                 f"{ticket_type.name!r}",
                 field=f"ticket_attributes.{unknown[0]}",
             )
+        for name, value in attributes.items():
+            if not _is_attribute_value(value):
+                raise ParameterInvalid(
+                    f"ticket_attributes {name!r} must be a string, number, boolean or list",
+                    field=f"ticket_attributes.{name}",
+                )
         company_id = fields.get("company_id")
         if company_id is not None and company_id not in self.state.companies:
             raise company_not_found()
