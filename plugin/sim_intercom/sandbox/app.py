@@ -197,14 +197,14 @@ class SandboxApp:
         try:
             self._authenticate(headers)
             extra = self._take_allowance()
-            return self._reply(200, work(), request_id, extra)
+            return json_reply(200, work(), request_id, extra)
         except SandboxError as error:
             headers = {**extra, **error.headers}
-            return self._reply(error.status, error.body(request_id), request_id, headers)
+            return json_reply(error.status, error.body(request_id), request_id, headers)
         except Exception:  # a sandbox bug must not take the server down
             log.exception("sandbox failed on %s", what)
             error = SandboxError("The sandbox failed on this request", code="server_error")
-            return self._reply(500, error.body(request_id), request_id, extra)
+            return json_reply(500, error.body(request_id), request_id, extra)
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
         given = _header(headers, "Authorization") or ""
@@ -230,19 +230,29 @@ class SandboxApp:
             raise BadRequest("The request URL is not valid UTF-8") from None
         handler, params = find_route(method, segments)
         if body is not None and len(body) > MAX_BODY_BYTES:
-            raise PayloadTooLarge(f"Request body is larger than {MAX_BODY_BYTES} bytes")
+            raise too_large()
         call = Call(params, query, _decode_body(body) if method in BODY_METHODS else {})
         with self.workspace.lock:
             return handler(self.workspace, call)
 
-    @staticmethod
-    def _reply(
-        status: int, payload: dict[str, Any], request_id: str, extra: Mapping[str, str]
-    ) -> Reply:
-        headers = {"Content-Type": JSON_TYPE, "X-Request-Id": request_id, **extra}
-        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        body = text.encode("utf-8")
-        return Reply(status, body, headers)
+
+def json_reply(
+    status: int, payload: dict[str, Any], request_id: str, extra: Mapping[str, str]
+) -> Reply:
+    """An answer with a JSON body and the request id, as every sandbox answer is sent."""
+    headers = {"Content-Type": JSON_TYPE, "X-Request-Id": request_id, **extra}
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return Reply(status, text.encode("utf-8"), headers)
+
+
+def error_reply(error: SandboxError) -> Reply:
+    """The `error.list` answer for an error found before any request could be handled."""
+    request_id = uuid.uuid4().hex
+    return json_reply(error.status, error.body(request_id), request_id, error.headers)
+
+
+def too_large() -> PayloadTooLarge:
+    return PayloadTooLarge(f"Request body is larger than {MAX_BODY_BYTES} bytes")
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

@@ -6,17 +6,15 @@ one; nothing a client sends makes a handler fail or the server stop.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from .app import JSON_TYPE, MAX_BODY_BYTES, Reply, SandboxApp
-from .errors import BadRequest, PayloadTooLarge, SandboxError
+from .app import MAX_BODY_BYTES, Reply, SandboxApp, error_reply, too_large
+from .errors import BadRequest, SandboxError
 from .ratelimit import DEFAULT_WINDOW, RateLimiter
 from .workspace import Workspace
 
@@ -91,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         if length is None:
             return None
         if length > MAX_BODY_BYTES:
-            raise _BodyError(_too_large())
+            raise _BodyError(too_large())
         body = self.rfile.read(length)
         if len(body) < length:
             raise _BodyError(BadRequest("Request body is shorter than its Content-Length"))
@@ -118,7 +116,7 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(match.group(1), 16)
             size += length
             if size > MAX_BODY_BYTES:
-                raise _BodyError(_too_large())
+                raise _BodyError(too_large())
             if length == 0:
                 self._skip_trailers()
                 return b"".join(chunks)
@@ -165,7 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.request_version = self.protocol_version
         error = SandboxError(message or "Bad request", code="bad_request")
         error.status = code if 400 <= code < 500 else 400
-        self._send(_error_reply(error))
+        self._send(error_reply(error))
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.log is not None:
@@ -176,16 +174,6 @@ def _ascii_target(path: str) -> str:
     """The request target as http.server read it (each byte one Latin-1 character) with every
     byte outside printable ASCII percent-encoded, so the app decodes the URL as UTF-8."""
     return "".join(char if " " < char < "\x7f" else f"%{ord(char):02X}" for char in path)
-
-
-def _too_large() -> PayloadTooLarge:
-    return PayloadTooLarge(f"Request body is larger than {MAX_BODY_BYTES} bytes")
-
-
-def _error_reply(error: SandboxError) -> Reply:
-    request_id = uuid.uuid4().hex
-    body = json.dumps(error.body(request_id), separators=(",", ":")).encode()
-    return Reply(error.status, body, {"Content-Type": JSON_TYPE, "X-Request-Id": request_id})
 
 
 class _Server(ThreadingHTTPServer):
