@@ -2,6 +2,8 @@
 
 Usage: python scripts/build_defs.py [OPENAPI_YAML] [--out DIR]
 
+OPENAPI_YAML defaults to the copy in tests/data/intercom-openapi/, DIR to schemas/defs/.
+
 Takes the component schemas of the objects the tools return, inlines their nested
 `#/components/schemas/...` references, converts OpenAPI 3.0 to JSON Schema 2020-12
 and makes the result as lenient as the live API is (it omits fields the description
@@ -19,7 +21,8 @@ from typing import Any
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OPENAPI = REPO_ROOT.parent / "shared" / "intercom-openapi" / "api.intercom.io-2.14.yaml"
+# The vendored copy the tests read too (tests/openapi.py, OPENAPI_FILE).
+DEFAULT_OPENAPI = REPO_ROOT / "tests" / "data" / "intercom-openapi" / "api.intercom.io-2.14.yaml"
 DEFAULT_OUT = REPO_ROOT / "schemas" / "defs"
 BASE_ID = "https://sim-intercom.invalid/schemas/defs/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

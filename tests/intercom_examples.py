@@ -1,5 +1,5 @@
-"""Response bodies shaped like Intercom's: the OpenAPI description's own examples when
-`../shared/intercom-openapi/` is present, a small stand-in of the same shape otherwise."""
+"""Response bodies shaped like Intercom's: the OpenAPI description's own examples (the copy
+in `tests/data/intercom-openapi/`), a small stand-in of the same shape where it has none."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from openapi import OPENAPI_FILE, load_openapi
+from openapi import load_openapi
 
 CONTACT = {"type": "contact", "id": "6762f0dd1bb69f9f2193bb83", "role": "user", "email": "a@b.c"}
 COMPANY = {
@@ -63,8 +63,6 @@ FALLBACKS: dict[str, Any] = {
 
 @cache
 def _operations() -> dict[str, dict[str, Any]]:
-    if not OPENAPI_FILE.is_file():
-        return {}
     document = load_openapi()
     return {
         operation["operationId"]: operation

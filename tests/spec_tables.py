@@ -26,7 +26,10 @@ def parse_tables(text: str) -> dict[str, dict[str, tuple[str, bool]]]:
 
 
 def spec_tables() -> dict[str, dict[str, tuple[str, bool]]] | None:
-    """The tables, or None where the shared spec is not beside the checkout."""
+    """The tables, or None where the shared spec is not beside the checkout.
+
+    The only test data the repository does not carry: comparisons against it skip where it
+    is absent, except under CI, where any skip fails the run (see `tests/conftest.py`)."""
     return parse_tables(SPEC.read_text(encoding="utf-8")) if SPEC.is_file() else None
 
 
