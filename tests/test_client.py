@@ -8,9 +8,9 @@ import pytest
 import requests
 import responses
 
+from helpers import TOKEN, US, fake_transport, make_client
 from sim_intercom.client import (
     ApiRequest,
-    ClientConfig,
     IntercomClient,
     Secret,
     encode_path_segment,
@@ -26,14 +26,7 @@ from sim_intercom.errors import (
     ServerError,
     Unauthorized,
 )
-
-TOKEN = "tok_live_secret_123"
-US = "https://api.intercom.io"
-
-
-def make_client(**credentials) -> IntercomClient:
-    config = ClientConfig.from_credentials(credentials)
-    return IntercomClient(TOKEN, config, requests.Session())
+from sim_intercom.settings import ClientConfig
 
 
 def error_body(code: str, message: str) -> dict:
@@ -221,7 +214,7 @@ def test_current_admin_is_fetched_once_per_token_and_workspace():
     cache: dict[str, str] = {}
     config = ClientConfig.from_credentials({})
     for _ in range(3):
-        assert IntercomClient(TOKEN, config, requests.Session(), cache).current_admin_id() == "991"
+        assert IntercomClient(TOKEN, config, fake_transport(), cache).current_admin_id() == "991"
     assert len(responses.calls) == 1
     assert all(TOKEN not in key for key in cache)
 

@@ -24,8 +24,8 @@ def sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def runner(plugin_manager, server: SandboxServer, token: str | None = None) -> Run:
-    credentials = {"accessToken": token or server.token, "baseUrl": server.base_url}
+def runner(plugin_manager, server: SandboxServer, token: str | None = None, **settings: Any) -> Run:
+    credentials = {"accessToken": token or server.token, "baseUrl": server.base_url, **settings}
 
     def run(tool_id: str, **params: Any) -> dict[str, Any]:
         result = execute_tool(plugin_manager, tool_id, params, credentials)
@@ -275,17 +275,18 @@ def test_an_unknown_ticket_type_is_an_invalid_input_result(run):
     assert result["error_detail"]["status"] == 400
 
 
-def test_past_the_rate_limit_the_result_is_rate_limited_with_its_numbers(plugin_manager):
-    with SandboxServer(rate_limit=2, window=60) as server:
-        run = runner(plugin_manager, server)
+def test_past_the_rate_limit_the_call_fails_at_once_without_sending(plugin_manager):
+    with SandboxServer(rate_limit=2, window=3600) as server:
+        run = runner(plugin_manager, server, maxWait=0)
         run("intercom_list_contacts")
         run("intercom_list_contacts")
         result = run("intercom_list_contacts")
     detail = result["error_detail"]
     assert detail["kind"] == "rate_limited"
+    assert detail["attempts"] == 0
     assert detail["rate_limit"]["limit"] == 2
     assert detail["rate_limit"]["remaining"] == 0
-    assert detail["rate_limit"]["reset"] > 0
+    assert 0 < detail["retry_after"] <= 3601
 
 
 def test_a_stopped_sandbox_is_a_network_result(plugin_manager):

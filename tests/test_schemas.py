@@ -334,11 +334,11 @@ def test_block_groups_follow_the_resource_order():
     assert resources == ["contacts", "companies", "conversations", "tickets", "messages"]
 
 
-def test_the_access_token_is_the_one_secret_credential():
+def test_the_access_token_is_the_one_secret_and_the_one_required_credential():
     credentials = manifest()["credentials"]
-    assert [(c["name"], c["type"], c["required"]) for c in credentials] == [
-        ("accessToken", "secret-input", True)
-    ]
+    secret = [(c["name"], c["required"]) for c in credentials if c["type"] == "secret-input"]
+    required = [c["name"] for c in credentials if c["required"]]
+    assert (secret, required) == ([("accessToken", True)], ["accessToken"])
 
 
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))

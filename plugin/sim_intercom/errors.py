@@ -8,14 +8,24 @@ IntercomError                    every failure; carries kind, status, code, requ
  +-- Conflict                    409: e.g. a contact with that email already exists
  +-- RateLimited                 429: the app's rate limit window is spent
  +-- ServerError                 5xx: Intercom failed
- +-- NetworkError                no answer: DNS, connection, timeout, TLS
- +-- InvalidResponse             a 2xx whose body is not the JSON Intercom promises
+ +-- NetworkError                no answer: DNS, connection, timeout, TLS, an answer cut off
+ +-- InvalidResponse             an answer that is not what Intercom promises: not JSON, the
+ |                               wrong shape, too large or too deep, or a redirect
+ +-- InternalError               a bug in sim-intercom itself, caught so the host never sees it
+
+Every error also says how the call went: `attempts` (HTTP requests made, retries included),
+`retry_after` (seconds the server asked to wait, or None) and, for a write, `outcome`:
+`not_applied` (Intercom refused it or it never left) or `unknown` (it may have been applied).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
+
+Outcome = Literal["not_applied", "unknown"]
+NOT_APPLIED: Outcome = "not_applied"
+UNKNOWN: Outcome = "unknown"
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,10 @@ class IntercomError(Exception):
         self.field = field
         self.json_body = json_body
         self.headers = dict(headers or {})
+        self.attempts = 0
+        self.retry_after: float | None = None
+        self.outcome: Outcome | None = None
+        self.after_unknown = False
 
     def __str__(self) -> str:
         if self.request_id:
@@ -74,6 +88,9 @@ class IntercomError(Exception):
             "code": self.code,
             "request_id": self.request_id,
             "field": self.field,
+            "attempts": self.attempts,
+            "retry_after": self.retry_after,
+            **({"outcome": self.outcome} if self.outcome else {}),
         }
 
 
@@ -158,19 +175,30 @@ class ServerError(IntercomError):
 
 
 class NetworkError(IntercomError):
-    """No HTTP answer at all; `should_retry` says whether trying again can help."""
+    """No whole HTTP answer; `should_retry` says whether trying again can help, `sent` whether
+    the request may have reached Intercom (False only when it provably never left)."""
 
     kind = "network"
 
-    def __init__(self, message: str, *, should_retry: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, message: str, *, should_retry: bool = True, sent: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(message, **kwargs)
         self.should_retry = should_retry
+        self.sent = sent
 
 
 class InvalidResponse(IntercomError):
-    """Intercom answered 2xx with a body that is not the JSON it promises."""
+    """Intercom answered with something it does not promise: not JSON, the wrong shape, too
+    large or too deep, or a redirect (never followed, so the token never goes elsewhere)."""
 
     kind = "invalid_response"
+
+
+class InternalError(IntercomError):
+    """An unexpected failure inside sim-intercom, turned into a result instead of escaping."""
+
+    kind = "internal"
 
 
 _BY_STATUS: dict[int, type[IntercomError]] = {
@@ -190,4 +218,4 @@ def error_class_for_status(status: int) -> type[IntercomError]:
         return _BY_STATUS[status]
     if status >= 500:
         return ServerError
-    return InvalidInput if 400 <= status < 500 else ServerError
+    return InvalidInput if 400 <= status < 500 else InvalidResponse

@@ -18,10 +18,12 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from .errors import InvalidInput, Violation
+from .guard import quote, value_problem
 from .manifest import Tool
 
 JSON_MEDIA_TYPE = "application/json"
 _INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+_MAX_NUMBER_TEXT = 40
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _TYPE_NAMES = {
     "string": "a string",
@@ -46,7 +48,7 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
 def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
     """Block values arrive as text: "42" for a number, "true" for a boolean."""
     types = _types(schema)
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= _MAX_NUMBER_TEXT:
         text = value.strip()
         if "integer" in types and _INTEGER_TEXT.match(text):
             return int(text)
@@ -56,6 +58,8 @@ def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
         if "boolean" in types and text.lower() in ("true", "false"):
             return text.lower() == "true"
         return value
+    if isinstance(value, float) and "integer" in types and value.is_integer():
+        return int(value)
     is_json_text = schema.get("contentMediaType") == JSON_MEDIA_TYPE
     if "string" in types and is_json_text and isinstance(value, dict | list):
         return json.dumps(value)
@@ -100,38 +104,39 @@ def _message(error: ValidationError) -> str:
     validator, value, instance = error.validator, error.validator_value, error.instance
     match validator:
         case "type":
-            return f"must be {_describe_type(value)}, got {instance!r}"
+            return f"must be {_describe_type(value)}, got {quote(instance)}"
         case "enum":
-            return f"must be one of {', '.join(map(str, value))}; got {instance!r}"
+            return f"must be one of {', '.join(map(str, value))}; got {quote(instance)}"
         case "const":
-            return f"must be {value!r}, got {instance!r}"
+            return f"must be {value!r}, got {quote(instance)}"
         case "maximum":
-            return f"must be at most {value}, got {instance!r}"
+            return f"must be at most {value}, got {quote(instance)}"
         case "minimum":
-            return f"must be at least {value}, got {instance!r}"
+            return f"must be at least {value}, got {quote(instance)}"
         case "minLength":
             return "must not be empty" if value == 1 else f"must be at least {value} characters"
         case "maxLength":
             return f"must be at most {value} characters"
         case "pattern":
             if value == "^[0-9]+$":
-                return f"must be a numeric id (digits only), got {instance!r}"
-            return f"must match {value}, got {instance!r}"
+                return f"must be a numeric id (digits only), got {quote(instance)}"
+            return f"must match {value}, got {quote(instance)}"
         case "minItems":
             return "must not be empty" if value == 1 else f"must have at least {value} items"
         case "maxItems":
             return f"must have at most {value} items, got {len(instance)}"
         case "minProperties" | "maxProperties":
-            return f"{error.message} ({instance!r})"
+            bound = "at least" if validator == "minProperties" else "at most"
+            return f"must have {bound} {value} keys"
         case "additionalProperties":
             extra = sorted(set(instance) - set(error.schema.get("properties", {})))
-            return f"unexpected key(s) {extra}"
+            return f"unexpected key(s) {quote(extra)}"
         case "required":
             return "is required"
         case "oneOf" | "anyOf":
             return _alternatives_message(error)
         case _:
-            return error.message
+            return error.message[:300]
 
 
 def _alternatives_message(error: ValidationError) -> str:
@@ -192,16 +197,26 @@ def _decode_json_text(
     name: str, text: str, schema: Mapping[str, Any]
 ) -> tuple[Any, list[Violation]]:
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         return None, [Violation(name, f"is not valid JSON: {exc.msg} at {where}")]
+    except (ValueError, RecursionError) as exc:
+        reason = "it nests too deep" if isinstance(exc, RecursionError) else str(exc)[:200]
+        return None, [Violation(name, f"is not JSON that can be sent: {reason}")]
+    problem = value_problem(value)
+    if problem:
+        return None, [Violation(name, f"holds JSON that {problem}")]
     content_schema = schema.get("contentSchema")
     if not content_schema:
         return value, []
     validator = Draft202012Validator(content_schema)
     errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
     return value, _violations(errors, root=name)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _sorted_errors(

@@ -32,11 +32,13 @@ class Description(_Strict):
 
 class Credential(_Strict):
     name: str
-    type: Literal["secret-input", "text-input", "select"]
+    type: Literal["secret-input", "text-input", "number-input", "select"]
     required: bool
     label: str
     help: str = ""
     url: str = ""
+    default: str | float | None = None
+    options: list[str] = Field(default_factory=list)
 
 
 class BlockOperation(_Strict):

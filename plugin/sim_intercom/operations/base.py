@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..client import ApiRequest, IntercomClient, encode_path_segment
-from ..errors import IntercomError, InvalidResponse
+from ..errors import Conflict, IntercomError, InvalidResponse
 
 Params = dict[str, Any]
 Output = dict[str, Any]
 Shape = Callable[[Any, Params], Output]
-BodyBuilder = Callable[[Params, IntercomClient], dict[str, Any]]
+BodyBuilder = Callable[[Params], dict[str, Any]]
 Refine = Callable[[Params], Params]
+Lookup = Callable[[Params, IntercomClient], Params]
 AfterStep = Callable[[Output, Params, IntercomClient], Output]
+Recover = Callable[[Conflict, Params, IntercomClient], Any]
 
 
 class PartialResult(Exception):
@@ -29,11 +31,36 @@ class PartialResult(Exception):
         self.message = message
 
 
-def as_object(body: Any) -> dict[str, Any]:
+def as_object(body: Any, what: str = "the answer") -> dict[str, Any]:
     """The body as a JSON object, or the error a host sees when Intercom sent something else."""
     if not isinstance(body, dict):
-        raise InvalidResponse(f"Intercom answered with {type(body).__name__}, expected an object")
+        raise InvalidResponse(f"Intercom sent {type(body).__name__} as {what}, expected an object")
     return body
+
+
+def is_id(value: Any) -> bool:
+    """Intercom ids are strings, or integers in a few older objects."""
+    return (isinstance(value, str) and value != "") or (
+        isinstance(value, int) and not isinstance(value, bool)
+    )
+
+
+def as_record(body: Any, what: str = "the answer") -> dict[str, Any]:
+    """An Intercom object that the tool relies on: a JSON object with an `id`."""
+    record = as_object(body, what)
+    if not is_id(record.get("id")):
+        raise InvalidResponse(f"Intercom sent {what} without an id")
+    return record
+
+
+def optional_int(body: Mapping[str, Any], name: str, default: int | None) -> int | None:
+    """An integer field of the answer, `default` when absent; the wrong type is an error."""
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidResponse(f"Intercom's {name!r} is {type(value).__name__}, not an integer")
+    return value
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,10 @@ class Operation:
     `path` names path parameters in braces (`/contacts/{contactId}`); `query` and `body`
     list the parameters sent as they are; `rename` maps a parameter to Intercom's name;
     `convert` turns a parameter into the type Intercom declares (string ids to integers).
+    `lookups` are explicit steps that fetch what the request needs from Intercom before the
+    request is built; building it (`build_body`) is pure. `natural_key` names parameters
+    that make a write naturally idempotent (Intercom answers 409 to a duplicate), and
+    `recover` fetches what an earlier, uncertain try already wrote.
     """
 
     tool_id: str
@@ -54,7 +85,10 @@ class Operation:
     rename: Mapping[str, str] = field(default_factory=dict)
     convert: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     refine: Refine | None = None
+    lookups: tuple[Lookup, ...] = ()
     build_body: BodyBuilder | None = None
+    natural_key: tuple[str, ...] = ()
+    recover: Recover | None = None
     after: AfterStep | None = None
 
     def path_parameters(self) -> list[str]:
@@ -67,30 +101,42 @@ class Operation:
     def _pick(self, names: tuple[str, ...], params: Params) -> dict[str, Any]:
         return {self.rename.get(n, n): self._value(n, params) for n in names if n in params}
 
-    def request(self, params: Params, client: IntercomClient) -> ApiRequest:
+    def request(self, params: Params) -> ApiRequest:
+        """The request for these parameters; pure: no lookup, no network."""
         path = self.path.format(
             **{name: encode_path_segment(params[name]) for name in self.path_parameters()}
         )
         body: dict[str, Any] | None = None
         if self.build_body is not None:
-            body = self.build_body(params, client)
+            body = self.build_body(params)
         elif self.body:
             body = self._pick(self.body, params)
         return ApiRequest(self.method, path, self._pick(self.query, params), body)
 
     def run(self, params: Params, client: IntercomClient) -> Output:
-        """Send the request, shape the answer, then run the follow-up step if any."""
-        output = self.shape(client.send(self.request(params, client)), params)
+        """Look up what is needed, send the request, shape the answer, run the follow-up."""
+        for lookup in self.lookups:
+            params = lookup(params, client)
+        output = self.shape(self._send(self.request(params), params, client), params)
         if self.after is not None:
             output = self.after(output, params, client)
         return output
 
+    def _send(self, request: ApiRequest, params: Params, client: IntercomClient) -> Any:
+        natural = any(name in params for name in self.natural_key)
+        try:
+            return client.send(request, safe=True if natural else None)
+        except Conflict as conflict:
+            if natural and conflict.after_unknown and self.recover is not None:
+                return self.recover(conflict, params, client)
+            raise
+
 
 def single(key: str) -> Shape:
-    """Output `{key: <the object Intercom returned>}`."""
+    """Output `{key: <the object Intercom returned>}`; the object must have an id."""
 
     def shape(body: Any, params: Params) -> Output:
-        return {key: as_object(body)}
+        return {key: as_record(body, f"the {key}")}
 
     return shape
 
@@ -98,10 +144,25 @@ def single(key: str) -> Shape:
 def next_cursor(body: Mapping[str, Any]) -> str | None:
     """Intercom's `pages.next.starting_after`, or None on the last page."""
     pages = body.get("pages")
-    following = pages.get("next") if isinstance(pages, dict) else None
-    if isinstance(following, dict):
-        return following.get("starting_after") or None
-    return None
+    if pages is None:
+        return None
+    following = as_object(pages, "'pages'").get("next")
+    if not isinstance(following, dict):
+        return None
+    cursor = following.get("starting_after")
+    if cursor is not None and not isinstance(cursor, str):
+        raise InvalidResponse("Intercom's 'pages.next.starting_after' is not a string")
+    return cursor or None
+
+
+def records(body: Mapping[str, Any], source: str) -> list[dict[str, Any]]:
+    """The list of objects under `source`, each with an id."""
+    items = body.get(source)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise InvalidResponse(f"Intercom's {source!r} is not a list")
+    return [as_record(item, f"an item of {source!r}") for item in items]
 
 
 def cursor_list(key: str, source: str) -> Shape:
@@ -109,12 +170,10 @@ def cursor_list(key: str, source: str) -> Shape:
 
     def shape(body: Any, params: Params) -> Output:
         body = as_object(body)
-        items = body.get(source) or []
-        if not isinstance(items, list):
-            raise InvalidResponse(f"Intercom's {source!r} is not a list")
+        items = records(body, source)
         return {
             key: items,
-            "total_count": body.get("total_count", len(items)),
+            "total_count": optional_int(body, "total_count", len(items)),
             "next_starting_after": next_cursor(body),
         }
 

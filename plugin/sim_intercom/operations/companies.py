@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Operation, Output, Params, as_object, next_cursor, single
+from .base import Operation, Output, Params, as_object, next_cursor, optional_int, records, single
 
 COMPANY_FIELDS = (
     "company_id",
@@ -22,13 +22,13 @@ COMPANY_FIELDS = (
 def _page_list(body: Any, params: Params) -> Output:
     """Companies page by number: `page`, `total_pages`, and `next_page` (None on the last)."""
     body = as_object(body)
-    pages = body.get("pages") if isinstance(body.get("pages"), dict) else {}
-    companies = body.get("data") or []
-    page = pages.get("page") or params.get("page", 1)
-    total_pages = pages.get("total_pages") or (1 if companies else 0)
+    pages = as_object(body.get("pages") or {}, "'pages'")
+    companies = records(body, "data")
+    page = optional_int(pages, "page", None) or params.get("page", 1)
+    total_pages = optional_int(pages, "total_pages", None) or (1 if companies else 0)
     return {
         "companies": companies,
-        "total_count": body.get("total_count", len(companies)),
+        "total_count": optional_int(body, "total_count", len(companies)),
         "page": page,
         "total_pages": total_pages,
         "next_page": page + 1 if page < total_pages else None,

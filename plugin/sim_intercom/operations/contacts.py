@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..client import ApiRequest, IntercomClient, encode_path_segment
-from ..errors import IntercomError, NotFound
-from .base import Operation, Output, Params, PartialResult, as_object, cursor_list, single
+from ..errors import Conflict, IntercomError, InternalError, NotFound
+from .base import (
+    Operation,
+    Output,
+    Params,
+    PartialResult,
+    as_object,
+    as_record,
+    cursor_list,
+    records,
+    single,
+)
 from .search import refine_search, search_body
 
 CONTACT_FIELDS = (
@@ -22,19 +33,23 @@ CONTACT_FIELDS = (
     "unsubscribed_from_emails",
     "custom_attributes",
 )
+# Intercom's 409 for a duplicate contact: "A contact matching those details already exists
+# with id=6657add46abd0167d9419cd2".
+_EXISTING_ID = re.compile(r"\bid=([A-Za-z0-9_-]{1,64})")
 
 
 def find_company(client: IntercomClient, company_id: str) -> dict[str, Any] | None:
     """The company whose own `company_id` this is, or None."""
     try:
-        found = client.send(ApiRequest("GET", "/companies", {"company_id": company_id}))
+        found = as_object(
+            client.lookup(ApiRequest("GET", "/companies", {"company_id": company_id}))
+        )
     except NotFound:
         return None
-    found = as_object(found)
     if found.get("type") == "list":
-        data = found.get("data") or []
+        data = records(found, "data")
         return data[0] if data else None
-    return found
+    return as_record(found, "the company")
 
 
 def attach_company(output: Output, params: Params, client: IntercomClient) -> Output:
@@ -47,20 +62,37 @@ def attach_company(output: Output, params: Params, client: IntercomClient) -> Ou
         company = find_company(client, wanted)
         intercom_id = company["id"] if company else wanted
         path = f"/contacts/{encode_path_segment(contact['id'])}/companies"
-        attached = client.send(ApiRequest("POST", path, body={"id": intercom_id}))
-    except IntercomError as error:
+        # Attaching twice leaves one association, so this step is safe to retry.
+        answer = client.send(ApiRequest("POST", path, body={"id": intercom_id}), safe=True)
+        attached = as_record(answer, "the attached company")
+    except Exception as exc:
+        error = exc if isinstance(exc, IntercomError) else InternalError(type(exc).__name__)
         message = (
             f"Contact {contact.get('id')} was written, but attaching it to company "
-            f"{wanted!r} failed: {error}"
+            f"{str(wanted)[:100]!r} failed: {error}"
         )
-        raise PartialResult(output, error, "attach_company", message) from error
-    return {**output, "company": as_object(attached)}
+        raise PartialResult(output, error, "attach_company", message) from None
+    return {**output, "company": attached}
+
+
+def existing_contact(conflict: Conflict, params: Params, client: IntercomClient) -> Any:
+    """The contact an earlier, uncertain try of this create already wrote."""
+    found = _EXISTING_ID.search(conflict.message)
+    if found:
+        return client.lookup(ApiRequest("GET", f"/contacts/{encode_path_segment(found[1])}"))
+    field = "external_id" if "external_id" in params else "email"
+    query = {"field": field, "operator": "=", "value": params[field]}
+    answer = as_object(client.lookup(ApiRequest("POST", "/contacts/search", body={"query": query})))
+    matches = records(answer, "data")
+    if not matches:
+        raise conflict
+    return matches[0]
 
 
 def _delete_shape(body: Any, params: Params) -> Output:
-    body = as_object(body)
+    body = as_record(body, "the deleted contact")
     return {
-        "id": body.get("id", params["contactId"]),
+        "id": body["id"],
         "deleted": body.get("deleted"),
         "metadata": {"type": body.get("type", "contact"), "external_id": body.get("external_id")},
     }
@@ -74,6 +106,8 @@ OPERATIONS = (
         single("contact"),
         body=CONTACT_FIELDS,
         convert={"owner_id": int},
+        natural_key=("email", "external_id"),
+        recover=existing_contact,
         after=attach_company,
     ),
     Operation("intercom_get_contact", "GET", "/contacts/{contactId}", single("contact")),

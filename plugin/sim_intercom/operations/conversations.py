@@ -27,13 +27,20 @@ def split_attachment_urls(params: Params) -> Params:
     return refined
 
 
-def reply_body(params: Params, client: IntercomClient) -> dict[str, Any]:
-    """An admin reply; without `admin_id`, the admin who owns the token writes it."""
+def token_admin(params: Params, client: IntercomClient) -> Params:
+    """Without `admin_id`, the admin who owns the token writes the reply (`GET /me`)."""
+    if params.get("admin_id"):
+        return params
+    return {**params, "admin_id": client.current_admin_id()}
+
+
+def reply_body(params: Params) -> dict[str, Any]:
+    """An admin reply."""
     body: dict[str, Any] = {
         "message_type": params["message_type"],
         "type": "admin",
         "body": params["body"],
-        "admin_id": params.get("admin_id") or client.current_admin_id(),
+        "admin_id": params["admin_id"],
     }
     for name in ("attachment_urls", "created_at"):
         if name in params:
@@ -62,6 +69,7 @@ OPERATIONS = (
         "/conversations/{conversationId}/reply",
         single("conversation"),
         refine=split_attachment_urls,
+        lookups=(token_admin,),
         build_body=reply_body,
     ),
     Operation(

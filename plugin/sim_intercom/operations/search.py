@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..client import IntercomClient
 from ..errors import InvalidInput, Violation
 from .base import Params
 
@@ -18,7 +17,7 @@ def refine_search(params: Params) -> Params:
     return params
 
 
-def search_body(params: Params, client: IntercomClient) -> dict[str, Any]:
+def search_body(params: Params) -> dict[str, Any]:
     """Intercom reads paging only from `pagination.per_page` and `pagination.starting_after`."""
     body: dict[str, Any] = {"query": params["query"]}
     pagination = {k: params[k] for k in ("per_page", "starting_after") if k in params}

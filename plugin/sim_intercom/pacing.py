@@ -1,0 +1,110 @@
+"""Pacing: stay inside Intercom's rate-limit window instead of running into a 429.
+
+Intercom counts an app's requests in fixed windows and reports the budget on every answer
+(`X-RateLimit-Limit`, `-Remaining`, `-Reset`). The pacer keeps that budget per workspace
+(base URL plus a hash of the token, never the token), takes one unit before each request,
+and when the budget is spent tells the caller how long to wait for the reset. Threads share
+it. It is a pure state machine over a clock the caller passes in: it never sleeps itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+# When the window has reset but no answer has yet told the new window's end, callers that
+# find the assumed budget spent look again after this long.
+UNKNOWN_RESET_POLL = 0.02
+STALE_GUESS = 1.0
+
+
+def workspace_key(base_url: str, token: str) -> str:
+    """The key of a workspace's budget: its base URL and a hash of the token."""
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()[:32]
+    return f"{base_url} {digest}"
+
+
+@dataclass(frozen=True)
+class WindowReport:
+    """What one answer said of the window: limit, remaining and reset (Unix seconds)."""
+
+    limit: int | None
+    remaining: int
+    reset: float
+
+
+class BudgetStore(Protocol):
+    """Where the budget lives: in this process, or shared by many workers."""
+
+    def claim(self, key: str, now: float) -> float:
+        """Take one request from the budget and return 0, or return the seconds to wait."""
+        ...
+
+    def record(self, key: str, report: WindowReport, now: float) -> None:
+        """Learn the window from an answer (a 429 is reported with `remaining` 0)."""
+        ...
+
+    def known(self, key: str) -> WindowReport | None:
+        """The window as last learnt, or None."""
+        ...
+
+
+@dataclass
+class _Window:
+    """The budget as known: `reset` is None between a window's end and the first answer
+    from the next one (`opened` is when that began)."""
+
+    limit: int | None
+    remaining: int
+    reset: float | None
+    opened: float = 0.0
+
+
+class LocalBudget:
+    """The budget of each workspace, in this process; thread-safe."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, _Window] = {}
+        self._lock = threading.Lock()
+
+    def claim(self, key: str, now: float) -> float:
+        with self._lock:
+            window = self._windows.get(key)
+            if window is None:
+                return 0.0
+            if (window.reset is not None and now >= window.reset) or _stale(window, now):
+                if window.limit is None:
+                    del self._windows[key]
+                    return 0.0
+                # A new window: assume its whole budget until an answer tells its end.
+                window.remaining, window.reset, window.opened = window.limit, None, now
+            if window.remaining > 0:
+                window.remaining -= 1
+                return 0.0
+            return UNKNOWN_RESET_POLL if window.reset is None else window.reset - now
+
+    def record(self, key: str, report: WindowReport, now: float) -> None:
+        if report.reset <= now:
+            return
+        with self._lock:
+            window = self._windows.get(key)
+            if window is None or (window.reset is not None and report.reset > window.reset):
+                self._windows[key] = _Window(report.limit, report.remaining, report.reset)
+            elif window.reset is None or report.reset == window.reset:
+                window.limit = report.limit if report.limit is not None else window.limit
+                window.remaining = min(window.remaining, report.remaining)
+                window.reset = report.reset
+
+    def known(self, key: str) -> WindowReport | None:
+        with self._lock:
+            window = self._windows.get(key)
+            if window is None or window.reset is None:
+                return None
+            return WindowReport(window.limit, window.remaining, window.reset)
+
+
+def _stale(window: _Window, now: float) -> bool:
+    """No answer has told the new window's end for a while: guess afresh rather than wait."""
+    return window.reset is None and now - window.opened > STALE_GUESS
