@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pluggy
@@ -201,3 +202,15 @@ def test_a_built_wheel_carries_manifest_and_schemas_and_loads_from_elsewhere(tmp
     assert set(found["tools"]) == TOOL_IDS
     assert Path(found["package"]).is_relative_to(target)
     assert Path(found["data"]).is_relative_to(target)
+
+
+def test_the_version_is_written_once_and_read_everywhere():
+    import sim_intercom
+    from sim_intercom.manifest import default_catalog
+    from sim_intercom.version import USER_AGENT
+
+    version = default_catalog().manifest.version
+    assert sim_intercom.__version__ == version
+    assert USER_AGENT == f"sim-intercom/{version}"
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and "version" in project["dynamic"]

@@ -151,17 +151,20 @@ BAD_INPUTS = [
     (
         "intercom_search_contacts",
         {"query": '{"field": "email", "operator": "is", "value": "a"}'},
-        "query",
-        "",
+        "query.operator",
+        "must be one of =, !=",
     ),
-    ("intercom_search_conversations", {"query": "[]"}, "query", ""),
+    ("intercom_search_conversations", {"query": "[]"}, "query", "must be an object"),
+    ("intercom_search_contacts", {"query": "{}"}, "query.operator", "is required"),
+    ("intercom_search_contacts", {"query": '{"field": "email"}'}, "query.value", "is required"),
     ("intercom_create_ticket", {**TICKET, "contacts": "[]"}, "contacts", "must not be empty"),
     (
         "intercom_create_ticket",
         {**TICKET, "contacts": '[{"id": "1", "email": "a@b.c"}]'},
-        "contacts",
-        "",
+        "contacts[0]",
+        "give exactly one of id, external_id, email, not id and email",
     ),
+    ("intercom_create_ticket", {**TICKET, "contacts": '[{"x": "1"}]'}, "contacts[0].x", "not an"),
     ("intercom_create_ticket", {**TICKET, "contacts": '{"id": "1"}'}, "contacts", "array"),
     (
         "intercom_create_ticket",
@@ -189,6 +192,16 @@ def test_bad_input_is_refused_naming_the_parameter_and_nothing_is_sent(
     assert phrase in violations[parameter]
     assert parameter in result["error"]
     assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_problem_inside_json_text_is_reported_once(plugin_manager, credentials):
+    result = _run(plugin_manager, "intercom_search_contacts", {"query": "{}"}, credentials)
+    violations = result["error_detail"]["violations"]
+    assert violations == [
+        {"parameter": "query.operator", "message": "is required"},
+        {"parameter": "query.value", "message": "is required"},
+    ]
 
 
 @responses.activate
@@ -223,6 +236,16 @@ def test_more_than_ten_attachment_urls_is_an_input_error(plugin_manager, credent
 
 
 @responses.activate
+def test_an_operations_own_check_is_reported_with_the_schemas(plugin_manager, credentials):
+    urls = ",".join(f"https://a.example/{n}.png" for n in range(11))
+    params = {"conversationId": "1", "message_type": "comment", "attachment_urls": urls}
+    result = _run(plugin_manager, "intercom_reply_conversation", params, credentials)
+    named = {v["parameter"] for v in result["error_detail"]["violations"]}
+    assert named == {"body", "attachment_urls"}
+    assert len(responses.calls) == 0
+
+
+@responses.activate
 def test_sort_order_without_sort_field_is_an_input_error(plugin_manager, credentials):
     params = {"query": QUERY, "sort_order": "descending"}
     result = _run(plugin_manager, "intercom_search_contacts", params, credentials)
@@ -246,7 +269,7 @@ def test_a_search_nested_three_levels_deep_is_refused(plugin_manager, credential
     middle = f'{{"operator": "OR", "value": [{inner}]}}'
     query = f'{{"operator": "AND", "value": [{middle}]}}'
     result = _run(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
-    assert result["error_detail"]["field"] == "query"
+    assert result["error_detail"]["field"] == "query.value[0].value[0].field"
     assert len(responses.calls) == 0
 
 
@@ -255,7 +278,7 @@ def test_a_search_group_of_sixteen_filters_is_refused(plugin_manager, credential
     leaf = '{"field": "name", "operator": "=", "value": "a"}'
     query = f'{{"operator": "OR", "value": [{", ".join([leaf] * 16)}]}}'
     result = _run(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
-    assert result["error_detail"]["field"] == "query"
+    assert result["error_detail"]["field"] == "query.value"
     assert len(responses.calls) == 0
 
 

@@ -187,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except UsageError as exc:
         print(f"sim-intercom: {exc}", file=sys.stderr)
         return 2

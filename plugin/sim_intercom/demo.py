@@ -40,7 +40,8 @@ class Workflow:
             self.out(f"   failed: {error}")
             raise StepFailed(f"step {number} ({tool_id}) failed: {error}")
         self.steps.append((number, tool_id, title))
-        return result["output"]
+        output: dict[str, Any] = result["output"]
+        return output
 
     def say(self, text: str) -> None:
         self.out(f"   -> {text}")
@@ -136,7 +137,7 @@ def _support_workflow(flow: Workflow, ticket_type_id: str) -> None:
 
 def _page_through_contacts(flow: Workflow) -> None:
     cursor: str | None = None
-    rows = []
+    rows: list[tuple[int, int, str]] = []
     while True:
         params = {"per_page": "4", **({"starting_after": cursor} if cursor else {})}
         page = flow.call(f"List contacts, page {len(rows) + 1}", "intercom_list_contacts", **params)

@@ -95,17 +95,16 @@ class Executor:
         tool = self.catalog.tools.get(tool_id)
         if tool is None or tool_id not in OPERATIONS:
             known = ", ".join(sorted(self.catalog.tools))
-            error = InvalidInput(
+            unknown = InvalidInput(
                 f"Unknown tool {tool_id[:80]!r}. Known tools: {known}", field="tool_id"
             )
-            return failure(error)
+            return failure(unknown)
         client: IntercomClient | None = None
         try:
             client, checked = self._prepare(tool, params, credentials)
             return success(OPERATIONS[tool_id].run(checked, client))
         except PartialResult as partial:
-            error = _account(partial.error, tool, client)
-            result = failure(error, partial.output)
+            result = failure(_account(partial.error, tool, client), partial.output)
             result["error"] = partial.message
             result["error_detail"]["stage"] = partial.stage
             return result
@@ -129,14 +128,11 @@ class Executor:
         config, config_problems = read_config(credentials)
         problems += config_problems
         try:
-            checked = self._checker(tool).check(params)
+            checked = self._checker(tool).check(params, OPERATIONS[tool.id].refine)
         except InvalidInput as invalid:
             problems += invalid.violations
         if problems:
             raise InvalidInput.from_violations(problems)
-        operation = OPERATIONS[tool.id]
-        if operation.refine is not None:
-            checked = operation.refine(checked)
         assert isinstance(token, str) and isinstance(config, ClientConfig)
         hints = tool.entry.annotations
         safe = hints.readOnlyHint or hints.idempotentHint

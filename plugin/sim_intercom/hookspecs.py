@@ -26,6 +26,7 @@ def sim_register_tools() -> list[dict[str, Any]]:
     and ``annotations`` (MCP hints ``readOnlyHint``, ``destructiveHint``,
     ``idempotentHint``, ``openWorldHint``). The host flattens the lists of all plugins.
     """
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec(firstresult=True)

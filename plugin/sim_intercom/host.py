@@ -41,4 +41,7 @@ def execute_tool(
     credentials: dict[str, Any],
 ) -> dict[str, Any] | None:
     """Run a tool through the hook, as a host does."""
-    return manager.hook.sim_execute_tool(tool_id=tool_id, params=params, credentials=credentials)
+    result: dict[str, Any] | None = manager.hook.sim_execute_tool(
+        tool_id=tool_id, params=params, credentials=credentials
+    )
+    return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -22,6 +22,7 @@ from .guard import quote, value_problem
 from .manifest import Tool
 
 JSON_MEDIA_TYPE = "application/json"
+Params = dict[str, Any]
 _INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
 _MAX_NUMBER_TEXT = 40
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -101,7 +102,9 @@ def _condition_text(error: ValidationError, root_schema: Mapping[str, Any]) -> s
 
 
 def _message(error: ValidationError) -> str:
-    validator, value, instance = error.validator, error.validator_value, error.instance
+    validator = error.validator
+    value: Any = error.validator_value
+    instance: Any = error.instance
     match validator:
         case "type":
             return f"must be {_describe_type(value)}, got {quote(instance)}"
@@ -129,7 +132,7 @@ def _message(error: ValidationError) -> str:
             bound = "at least" if validator == "minProperties" else "at most"
             return f"must have {bound} {value} keys"
         case "additionalProperties":
-            extra = sorted(set(instance) - set(error.schema.get("properties", {})))
+            extra = sorted(set(instance) - set(_schema_of(error).get("properties", {})))
             return f"unexpected key(s) {quote(extra)}"
         case "required":
             return "is required"
@@ -139,8 +142,13 @@ def _message(error: ValidationError) -> str:
             return error.message[:300]
 
 
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    schema: Any = error.schema
+    return schema if isinstance(schema, Mapping) else {}
+
+
 def _alternatives_message(error: ValidationError) -> str:
-    branches = error.validator_value
+    branches: Any = error.validator_value
     if all(set(b) == {"required"} for b in branches if isinstance(b, dict)):
         names = [name for b in branches for name in b["required"]]
         if error.validator == "oneOf" and isinstance(error.instance, dict):
@@ -153,13 +161,43 @@ def _alternatives_message(error: ValidationError) -> str:
         )
     deepest = best_match(error.context) if error.context else None
     if deepest is not None and deepest.validator not in ("oneOf", "anyOf"):
-        return _locate(deepest.relative_path, _message(deepest))
+        where = dotted(deepest.relative_path)
+        message = _message(deepest)
+        return f"{where}: {message}" if deepest.relative_path else message
     return "does not match any allowed form"
 
 
-def _locate(path: Iterable[Any], message: str) -> str:
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-    return f"{where.lstrip('.')}: {message}" if where else message
+def dotted(parts: Iterable[Any]) -> str:
+    """A place in the input as a reader writes it: `query.value[0].field`."""
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+    return where.lstrip(".") or "input"
+
+
+def _explain(error: ValidationError, root_schema: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key below the error's place, message) for each problem one schema error states."""
+    match error.validator:
+        case "required":
+            missing = error.message.split("'")[1]
+            return [(missing, f"is required{_condition_text(error, root_schema)}")]
+        case "additionalProperties":
+            instance: Any = error.instance
+            extra = set(instance) - set(_schema_of(error).get("properties", {}))
+            noun = "a parameter of this tool" if not error.absolute_path else "an allowed key"
+            return [(name, f"is not {noun}") for name in sorted(extra)]
+        case "dependentRequired":
+            dependencies: Any = error.validator_value
+            present: Any = error.instance
+            return [
+                (name, f"needs {' and '.join(needed)}: say which field it applies to")
+                for name, needed in dependencies.items()
+                if name in present and any(n not in present for n in needed)
+            ]
+        case "anyOf" | "oneOf" if not error.absolute_path:
+            branches: Any = error.validator_value
+            names = [n for b in branches if isinstance(b, dict) for n in b.get("required", [])]
+            return [(" or ".join(names), _message(error))]
+        case _:
+            return [("", _message(error))]
 
 
 def _violations(
@@ -167,29 +205,14 @@ def _violations(
     root: str | None = None,
     root_schema: Mapping[str, Any] | None = None,
 ) -> list[Violation]:
-    found = []
+    """One violation per problem, each named by its full place, none repeated."""
+    found: list[Violation] = []
     for error in errors:
-        path = list(error.absolute_path)
-        if root is None:
-            if error.validator == "required" and not path:
-                missing = error.message.split("'")[1]
-                condition = _condition_text(error, root_schema or {})
-                found.append(Violation(missing, f"is required{condition}"))
-                continue
-            if error.validator == "additionalProperties" and not path:
-                extra = set(error.instance) - set(error.schema.get("properties", {}))
-                found.extend(
-                    Violation(name, "is not a parameter of this tool") for name in sorted(extra)
-                )
-                continue
-            if error.validator in ("anyOf", "oneOf") and not path:
-                names = [n for b in error.validator_value for n in b.get("required", [])]
-                found.append(Violation(" or ".join(names) or "input", _message(error)))
-                continue
-            parameter, inner = str(path[0]) if path else "input", path[1:]
-        else:
-            parameter, inner = root, path
-        found.append(Violation(parameter, _locate(inner, _message(error))))
+        place = [*([root] if root else []), *error.absolute_path]
+        for key, message in _explain(error, root_schema or {}):
+            violation = Violation(dotted([*place, key] if key else place), message)
+            if violation not in found:
+                found.append(violation)
     return found
 
 
@@ -237,8 +260,12 @@ class InputChecker:
             if prop.get("contentMediaType") == JSON_MEDIA_TYPE
         }
 
-    def check(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """Return the decoded parameters, or raise `InvalidInput` listing every violation."""
+    def check(
+        self, raw: Mapping[str, Any], refine: Callable[[Params], Params] | None = None
+    ) -> Params:
+        """Return the decoded (and refined) parameters, or raise `InvalidInput` listing every
+        violation: the schema's, the JSON texts', and the operation's own `refine` checks,
+        which see every parameter that is valid so far."""
         params = normalise(self.schema, raw)
         violations = _violations(_sorted_errors(self.validator, params), root_schema=self.schema)
         bad = {v.parameter for v in violations}
@@ -246,6 +273,17 @@ class InputChecker:
             if name in params and name not in bad and isinstance(params[name], str):
                 params[name], problems = _decode_json_text(name, params[name], prop)
                 violations.extend(problems)
+        if refine is not None:
+            named = {_parameter_of(v.parameter) for v in violations}
+            try:
+                params = refine({k: v for k, v in params.items() if k not in named})
+            except InvalidInput as invalid:
+                violations.extend(invalid.violations)
         if violations:
             raise InvalidInput.from_violations(violations)
         return params
+
+
+def _parameter_of(place: str) -> str:
+    """The parameter a place is in: `query` for `query.value[0]`."""
+    return re.split(r"[.\[]", place, maxsplit=1)[0]

@@ -143,7 +143,8 @@ def data_root() -> Path:
 
 def _read_json(path: Path, root: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return document
     except FileNotFoundError:
         raise ManifestError(f"{path.relative_to(root)}: file not found") from None
     except json.JSONDecodeError as exc:
@@ -205,7 +206,8 @@ def _format_validation_error(path: Path, exc: ValidationError) -> str:
 
 def _read_manifest(path: Path) -> Manifest:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError:
         raise ManifestError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:
@@ -216,7 +218,9 @@ def _read_manifest(path: Path) -> Manifest:
         raise ManifestError(_format_validation_error(path, exc)) from None
 
 
-def _tool_schemas(store: _SchemaStore, index: int, entry: ToolEntry) -> tuple[dict, dict]:
+def _tool_schemas(
+    store: _SchemaStore, index: int, entry: ToolEntry
+) -> tuple[dict[str, Any], dict[str, Any]]:
     where = f"manifest.yaml: tools.{index}.schema"
     path = store.root / entry.schema_file
     if not path.is_file():

@@ -1,19 +1,45 @@
-"""sim-intercom's hook implementations, registered under the `sim` entry point."""
+"""sim-intercom's hook implementations, registered under the `sim` entry point.
+
+Listing the tools reads only the catalog; the executor (HTTP, JSON Schema) is imported on
+the first call, so a host that builds its palette pays for nothing else.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
-from .executor import Executor
 from .hookspecs import hookimpl
+from .manifest import default_catalog
 
-executor = Executor()
+if TYPE_CHECKING:
+    from .executor import Executor
+
+_lock = threading.Lock()
+_executor: Executor | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """`plugin.executor`: the one executor of this process, made on first use."""
+    if name == "executor":
+        return get_executor()
+    raise AttributeError(name)
+
+
+def get_executor() -> Executor:
+    global _executor
+    with _lock:
+        if _executor is None:
+            from .executor import Executor
+
+            _executor = Executor(default_catalog())
+        return _executor
 
 
 @hookimpl
 def sim_register_tools() -> list[dict[str, Any]]:
     """The sixteen Intercom tool specs."""
-    return executor.tool_specs()
+    return [tool.spec() for tool in default_catalog().tools.values()]
 
 
 @hookimpl
@@ -21,4 +47,4 @@ def sim_execute_tool(
     tool_id: str, params: dict[str, Any], credentials: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run an `intercom_*` tool; None for any other id."""
-    return executor.execute(tool_id, params, credentials)
+    return get_executor().execute(tool_id, params, credentials)

@@ -94,7 +94,7 @@ def server_wait(status: int | None, headers: Mapping[str, str], now: float) -> f
 
 def backoff_seconds(retries_done: int, random_fraction: float) -> float:
     """Exponential back-off with full jitter: uniform in [0, min(cap, initial * 2**n))."""
-    ceiling = min(MAX_DELAY, INITIAL_DELAY * 2 ** min(retries_done, 32))
+    ceiling = min(MAX_DELAY, INITIAL_DELAY * 2.0 ** min(retries_done, 32))
     return ceiling * random_fraction
 
 

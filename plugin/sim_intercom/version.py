@@ -1,14 +1,18 @@
-"""The package's version, read once from its installed metadata (set in pyproject.toml)."""
+"""The package's version: written once in manifest.yaml, copied by the build into the package
+metadata and `_version.py`; read here from the latter, which is faster than the metadata."""
 
 from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
 
 DISTRIBUTION = "sim-intercom"
 
 try:
-    __version__ = version(DISTRIBUTION)
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+    from ._version import __version__
+except ImportError:  # a source tree that was never built or installed
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        __version__ = version(DISTRIBUTION)
+    except PackageNotFoundError:
+        __version__ = "0+unknown"
 
 USER_AGENT = f"{DISTRIBUTION}/{__version__}"

@@ -18,7 +18,7 @@ from .base import (
     records,
     single,
 )
-from .search import refine_search, search_body
+from .search import search_body
 
 CONTACT_FIELDS = (
     "role",
@@ -132,7 +132,6 @@ OPERATIONS = (
         "POST",
         "/contacts/search",
         cursor_list("contacts", "data"),
-        refine=refine_search,
         build_body=search_body,
     ),
     Operation("intercom_delete_contact", "DELETE", "/contacts/{contactId}", _delete_shape),

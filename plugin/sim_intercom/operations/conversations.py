@@ -7,7 +7,7 @@ from typing import Any
 from ..client import IntercomClient
 from ..errors import InvalidInput, Violation
 from .base import Operation, Params, cursor_list, single
-from .search import refine_search, search_body
+from .search import search_body
 
 MAX_ATTACHMENTS = 10
 
@@ -77,7 +77,6 @@ OPERATIONS = (
         "POST",
         "/conversations/search",
         cursor_list("conversations", "conversations"),
-        refine=refine_search,
         build_body=search_body,
     ),
 )

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InvalidInput, Violation
 from .base import Params
-
-
-def refine_search(params: Params) -> Params:
-    """A sort order without a field to sort on is a mistake, not a default."""
-    if "sort_order" in params and "sort_field" not in params:
-        raise InvalidInput.from_violations(
-            [Violation("sort_order", "needs sort_field: say which field to sort on")]
-        )
-    return params
 
 
 def search_body(params: Params) -> dict[str, Any]:
