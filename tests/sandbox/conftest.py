@@ -79,3 +79,9 @@ def empty_sandbox_api(sandbox_clock: FakeClock) -> Iterator[SandboxApi]:
     """The empty seed (admins, a ticket type, data attributes) behind `mock_intercom`."""
     with mock_intercom(Workspace(seed="empty", clock=sandbox_clock)) as workspace:
         yield SandboxApi(workspace)
+
+
+def contact_of(api: SandboxApi, conversation_id: str) -> str:
+    """The id of the (first) contact of a conversation."""
+    conversation = api.ok("GET", f"/conversations/{conversation_id}")
+    return conversation["contacts"]["contacts"][0]["id"]

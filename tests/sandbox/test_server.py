@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ import pytest
 import requests
 
 from sim_intercom.sandbox import SANDBOX_TOKEN, SandboxServer, Workspace, mock_intercom
+
+from .conftest import FakeClock
 
 pytestmark = pytest.mark.slow
 
@@ -269,8 +270,10 @@ def test_many_clients_at_once_are_all_answered(server: SandboxServer) -> None:
     assert expected <= emails
 
 
-def test_every_authenticated_answer_carries_the_rate_limit_headers() -> None:
-    with SandboxServer(Workspace(), rate_limit=4, window=60) as limited:
+def test_every_authenticated_answer_carries_the_rate_limit_headers(
+    sandbox_clock: FakeClock,
+) -> None:
+    with SandboxServer(Workspace(clock=sandbox_clock), rate_limit=4, window=60) as limited:
         answers = [
             raw(limited, request("GET", "/contacts?per_page=1")),
             raw(limited, request("GET", "/contacts/nope")),
@@ -285,14 +288,19 @@ def test_every_authenticated_answer_carries_the_rate_limit_headers() -> None:
     assert answers[-1].json()["errors"][0]["code"] == "rate_limit_exceeded"
 
 
-def test_the_rate_limit_resets_at_the_end_of_the_window_in_unix_seconds() -> None:
-    with SandboxServer(Workspace(), rate_limit=5, window=60) as limited:
+def test_the_rate_limit_resets_at_the_end_of_the_window_in_unix_seconds(
+    sandbox_clock: FakeClock,
+) -> None:
+    sandbox_clock.now = 1_750_000_000.5
+    with SandboxServer(Workspace(clock=sandbox_clock), rate_limit=5, window=60) as limited:
         answer = raw(limited, request("GET", "/me"))
-    assert time.time() + 59 <= int(answer.headers["x-ratelimit-reset"]) <= time.time() + 61
+    assert answer.headers["x-ratelimit-reset"] == "1750000020"
 
 
-def test_an_unauthenticated_answer_does_not_count_against_the_limit() -> None:
-    with SandboxServer(Workspace(), rate_limit=1, window=60) as limited:
+def test_an_unauthenticated_answer_does_not_count_against_the_limit(
+    sandbox_clock: FakeClock,
+) -> None:
+    with SandboxServer(Workspace(clock=sandbox_clock), rate_limit=1, window=60) as limited:
         anonymous = raw(limited, b"GET /me HTTP/1.1\r\nHost: x\r\n\r\n")
         first = raw(limited, request("GET", "/me"))
     assert anonymous.status == 401 and "x-ratelimit-limit" not in anonymous.headers

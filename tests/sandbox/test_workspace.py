@@ -1,17 +1,16 @@
-"""The sandbox workspace as a whole: seeds, auth, the rate limit, ids in paths, 100k contacts."""
+"""The sandbox workspace as a whole: seeds, its clock, auth, ids in paths, 100k contacts."""
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import requests
 
 from sim_intercom.sandbox import SANDBOX_TOKEN, Workspace, mock_intercom
 from sim_intercom.sandbox.app import SandboxApp
-from sim_intercom.sandbox.models import Contact
-from sim_intercom.sandbox.ratelimit import RateLimiter
+from sim_intercom.sandbox.contacts import ContactFields
+from sim_intercom.sandbox.records import Contact
 
 US = "https://api.intercom.io"
 BEARER = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
@@ -31,14 +30,6 @@ def test_default_seed_has_three_admins(sandbox_api):
     admins = sandbox_api.ok("GET", "/admins")
     assert admins["type"] == "admin.list"
     assert [each["id"] for each in admins["admins"]] == [INES, "991267802", "991267803"]
-
-
-def test_admin_is_fetched_by_id(sandbox_api):
-    assert sandbox_api.ok("GET", "/admins/991267802")["name"] == "Sam Patel"
-
-
-def test_unknown_admin_is_admin_not_found(sandbox_api):
-    sandbox_api.error("GET", "/admins/1", 404, "admin_not_found")
 
 
 def test_default_seed_has_the_bug_report_ticket_type(sandbox_api):
@@ -64,16 +55,6 @@ def test_default_seed_defines_contact_custom_attributes(sandbox_api):
         "beta_tester": "boolean",
         "renewal_date": "date",
     }
-
-
-def test_data_attributes_of_companies(sandbox_api):
-    attributes = sandbox_api.ok("GET", "/data_attributes?model=company")["data"]
-    custom = {each["full_name"] for each in attributes if each["custom"]}
-    assert custom == {"custom_attributes.account_tier", "custom_attributes.churn_risk"}
-
-
-def test_data_attributes_refuse_an_unknown_model(sandbox_api):
-    sandbox_api.error("GET", "/data_attributes?model=ticket", 400, "parameter_invalid")
 
 
 def test_default_seed_has_users_and_leads(sandbox_api):
@@ -206,6 +187,27 @@ def test_generated_contacts_follow_the_seeded_ones():
     assert len(set(workspace.state.contacts)) == 16
 
 
+# The clock
+
+
+def test_the_workspace_keeps_the_clock_it_is_given(sandbox_clock):
+    assert Workspace(seed="empty", clock=sandbox_clock).clock is sandbox_clock
+
+
+def test_moving_the_clock_moves_the_workspaces_time(sandbox_clock):
+    workspace = Workspace(seed="empty", clock=sandbox_clock)
+    later = sandbox_clock.advance(3600)
+
+    contact = workspace.contacts.create(ContactFields(frozenset({"email"}), email="a@b.example"))
+
+    assert contact.created_at == contact.updated_at == later
+
+
+def test_the_seed_dates_its_conversations_before_the_clock(sandbox_api, sandbox_clock):
+    listed = sandbox_api.ok("GET", "/conversations")["conversations"]
+    assert max(each["created_at"] for each in listed) == sandbox_clock.now - 86_400
+
+
 # Auth
 
 
@@ -236,64 +238,6 @@ def test_workspace_answers_to_its_own_token():
         good = requests.get(f"{US}/me", headers={"Authorization": "Bearer tok-123"})
         bad = requests.get(f"{US}/me", headers=BEARER)
     assert (good.status_code, bad.status_code) == (200, 401)
-
-
-# Rate limit
-
-
-def test_rate_limit_headers_count_down():
-    with mock_intercom(Workspace(seed="empty"), rate_limit=3, window=60):
-        started = time.time()
-        replies = [requests.get(f"{US}/me", headers=BEARER) for _ in range(3)]
-
-    assert [each.status_code for each in replies] == [200, 200, 200]
-    assert [each.headers["X-RateLimit-Limit"] for each in replies] == ["3", "3", "3"]
-    assert [each.headers["X-RateLimit-Remaining"] for each in replies] == ["2", "1", "0"]
-    reset = int(replies[0].headers["X-RateLimit-Reset"])
-    assert started + 59 <= reset <= started + 62
-
-
-def test_request_past_the_limit_is_rate_limit_exceeded():
-    with mock_intercom(Workspace(seed="empty"), rate_limit=3, window=60):
-        for _ in range(3):
-            requests.get(f"{US}/me", headers=BEARER)
-        refused = requests.get(f"{US}/me", headers=BEARER)
-
-    assert refused.status_code == 429
-    body = refused.json()
-    assert body["type"] == "error.list"
-    assert [each["code"] for each in body["errors"]] == ["rate_limit_exceeded"]
-    assert refused.headers["X-RateLimit-Remaining"] == "0"
-    assert refused.headers["X-RateLimit-Limit"] == "3"
-
-
-def test_refused_request_changes_nothing():
-    with mock_intercom(Workspace(seed="empty"), rate_limit=1, window=60) as workspace:
-        requests.get(f"{US}/me", headers=BEARER)
-        refused = requests.post(f"{US}/contacts", headers=BEARER, json={"email": "a@b.example"})
-    assert refused.status_code == 429
-    assert workspace.state.contacts == {}
-
-
-def test_rate_limit_resets_after_the_window(sandbox_clock):
-    limiter = RateLimiter(2, window=10, clock=sandbox_clock)
-    app = SandboxApp(Workspace(seed="empty"), limiter)
-
-    def status() -> tuple[int, str]:
-        reply = app.handle("GET", "/me", BEARER, None)
-        return reply.status, reply.headers["X-RateLimit-Remaining"]
-
-    assert [status(), status(), status()] == [(200, "1"), (200, "0"), (429, "0")]
-    sandbox_clock.advance(9.9)
-    assert status() == (429, "0")
-    sandbox_clock.advance(0.1)
-    assert status() == (200, "1")
-
-
-def test_reset_header_names_the_end_of_the_window(sandbox_clock):
-    app = SandboxApp(Workspace(seed="empty"), RateLimiter(2, window=10, clock=sandbox_clock))
-    reply = app.handle("GET", "/me", BEARER, None)
-    assert reply.headers["X-RateLimit-Reset"] == str(int(sandbox_clock.now) + 10)
 
 
 def test_sandbox_app_answers_json_with_a_request_id():

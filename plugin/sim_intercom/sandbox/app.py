@@ -26,6 +26,7 @@ from .errors import (
     Unauthorized,
 )
 from .ratelimit import RateLimiter
+from .routes import ROUTES, Call, Handler
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -34,58 +35,15 @@ MAX_BODY_BYTES = 1_000_000
 JSON_TYPE = "application/json; charset=utf-8"
 
 
-@dataclass(frozen=True)
-class Call:
-    """What a route handler gets: path parameters, query parameters and the JSON body."""
-
-    params: tuple[str, ...]
-    query: dict[str, str]
-    body: dict[str, Any]
-
-
 @dataclass
 class Reply:
+    """An answer for a door to send: status, body bytes, headers."""
+
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
 
 
-Handler = Callable[[Workspace, Call], dict[str, Any]]
-
-
-def _routes() -> list[tuple[str, str, Handler]]:
-    return [
-        ("GET", "/me", lambda w, c: w.settings.me()),
-        ("GET", "/admins", lambda w, c: w.settings.admins()),
-        ("GET", "/admins/{}", lambda w, c: w.settings.admin(*c.params)),
-        ("GET", "/ticket_types", lambda w, c: w.settings.ticket_types()),
-        ("GET", "/data_attributes", lambda w, c: w.settings.data_attributes(c.query)),
-        ("POST", "/contacts", lambda w, c: w.contacts.create(c.body)),
-        ("GET", "/contacts", lambda w, c: w.contacts.list(c.query)),
-        ("POST", "/contacts/search", lambda w, c: w.contacts.search(c.body)),
-        ("GET", "/contacts/{}", lambda w, c: w.contacts.get(*c.params)),
-        ("PUT", "/contacts/{}", lambda w, c: w.contacts.update(*c.params, c.body)),
-        ("DELETE", "/contacts/{}", lambda w, c: w.contacts.delete(*c.params)),
-        (
-            "POST",
-            "/contacts/{}/companies",
-            lambda w, c: w.contacts.attach_company(*c.params, c.body),
-        ),
-        ("POST", "/companies", lambda w, c: w.companies.upsert(c.body)),
-        ("GET", "/companies", lambda w, c: w.companies.find(c.query)),
-        ("POST", "/companies/list", lambda w, c: w.companies.list(c.query)),
-        ("GET", "/companies/{}", lambda w, c: w.companies.get(*c.params)),
-        ("GET", "/conversations", lambda w, c: w.conversations.list(c.query)),
-        ("POST", "/conversations/search", lambda w, c: w.conversations.search(c.body)),
-        ("GET", "/conversations/{}", lambda w, c: w.conversations.get(*c.params, c.query)),
-        ("POST", "/conversations/{}/reply", lambda w, c: w.conversations.reply(*c.params, c.body)),
-        ("POST", "/tickets", lambda w, c: w.tickets.create(c.body)),
-        ("GET", "/tickets/{}", lambda w, c: w.tickets.get(*c.params)),
-        ("POST", "/messages", lambda w, c: w.messages.create(c.body)),
-    ]
-
-
-ROUTES = _routes()
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -97,17 +55,18 @@ def _segments(path: str) -> list[str] | None:
     return [unquote(segment, errors="strict") for segment in raw]
 
 
-def _match(pattern: str, segments: list[str]) -> tuple[str, ...] | None:
-    wanted = pattern.split("/")[1:]
+def _match(template: str, segments: list[str]) -> dict[str, str] | None:
+    """The named parameters of `template` (`/contacts/{contact_id}`) in `segments`, or None."""
+    wanted = template.split("/")[1:]
     if len(wanted) != len(segments):
         return None
-    params = []
+    found = {}
     for expected, actual in zip(wanted, segments, strict=True):
-        if expected == "{}":
-            params.append(actual)
+        if expected.startswith("{"):
+            found[expected.strip("{}")] = actual
         elif expected != actual:
             return None
-    return tuple(params)
+    return found
 
 
 def _decode_body(body: bytes | None) -> dict[str, Any]:
@@ -146,18 +105,18 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def find_route(method: str, segments: list[str] | None) -> tuple[Handler, tuple[str, ...]]:
+def find_route(method: str, segments: list[str] | None) -> tuple[Handler, dict[str, str]]:
     """The handler and path parameters; 404 for an unknown path, 405 (with `Allow`) for a
     wrong method. HEAD is answered as GET; the transport leaves the body out."""
     wanted = "GET" if method == "HEAD" else method
     methods = []
-    for route_method, pattern, handler in ROUTES if segments else ():
-        params = _match(pattern, segments or [])
-        if params is None:
+    for route in ROUTES if segments else ():
+        found = _match(route.path, segments or [])
+        if found is None:
             continue
-        if route_method == wanted:
-            return handler, params
-        methods.append(route_method)
+        if route.method == wanted:
+            return route.handler, found
+        methods.append(route.method)
     if methods:
         raise MethodNotAllowed(
             f"{method} is not allowed here; use {' or '.join(methods)}",
@@ -172,6 +131,13 @@ class SandboxApp:
     def __init__(self, workspace: Workspace, rate_limiter: RateLimiter | None = None) -> None:
         self.workspace = workspace
         self.rate_limiter = rate_limiter
+
+    @classmethod
+    def limited(cls, workspace: Workspace, rate_limit: int | None, window: float) -> SandboxApp:
+        """The app a door serves: at most `rate_limit` requests a `window` (none when None),
+        the windows on the workspace's clock."""
+        limiter = RateLimiter(rate_limit, window, workspace.clock) if rate_limit else None
+        return cls(workspace, limiter)
 
     def handle(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
@@ -203,8 +169,8 @@ class SandboxApp:
             return json_reply(error.status, error.body(request_id), request_id, headers)
         except Exception:  # a sandbox bug must not take the server down
             log.exception("sandbox failed on %s", what)
-            error = SandboxError("The sandbox failed on this request", code="server_error")
-            return json_reply(500, error.body(request_id), request_id, extra)
+            failure = SandboxError("The sandbox failed on this request", code="server_error")
+            return json_reply(500, failure.body(request_id), request_id, extra)
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
         given = _header(headers, "Authorization") or ""
@@ -228,10 +194,10 @@ class SandboxApp:
             query = dict(parse_qsl(parts.query, keep_blank_values=True, errors="strict"))
         except UnicodeDecodeError:
             raise BadRequest("The request URL is not valid UTF-8") from None
-        handler, params = find_route(method, segments)
+        handler, path = find_route(method, segments)
         if body is not None and len(body) > MAX_BODY_BYTES:
             raise too_large()
-        call = Call(params, query, _decode_body(body) if method in BODY_METHODS else {})
+        call = Call(path, query, _decode_body(body) if method in BODY_METHODS else {})
         with self.workspace.lock:
             return handler(self.workspace, call)
 

@@ -3,9 +3,12 @@
 SandboxError (400 parameter_invalid)
   +-- BadRequest (400 bad_request)            unknown body field
   +-- ParameterInvalid (400 parameter_invalid)
+  |     +-- InvalidQuery (400 query_invalid)  a search query Intercom would refuse
   +-- ParameterNotFound (400 parameter_not_found)
   +-- Unauthorized (401 unauthorized)
-  +-- NotFound (404 not_found, or a resource's own code)
+  +-- NotFound (404 not_found)
+  |     +-- ContactNotFound, ConversationNotFound (404 not_found)
+  |     +-- CompanyNotFound, TicketNotFound, AdminNotFound (404 <resource>_not_found)
   +-- MethodNotAllowed (405 method_not_allowed)
   +-- Conflict (409 conflict)
   +-- PayloadTooLarge (413 request_too_large)
@@ -57,6 +60,15 @@ class ParameterInvalid(SandboxError):
     """A parameter of the wrong type or value."""
 
 
+class InvalidQuery(ParameterInvalid):
+    """A search query Intercom would refuse; `field` is where in the body it failed."""
+
+    code = "query_invalid"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
 class ParameterNotFound(SandboxError):
     """A required parameter is missing."""
 
@@ -77,6 +89,37 @@ class NotFound(SandboxError):
     status = 404
     code = "not_found"
     message = "Resource Not Found"
+
+
+class ContactNotFound(NotFound):
+    """An unknown contact id; Intercom says "User" for contacts."""
+
+    message = "User Not Found"
+
+
+class CompanyNotFound(NotFound):
+    """An unknown company, by Intercom id or by your `company_id`."""
+
+    code = "company_not_found"
+    message = "Company Not Found"
+
+
+class ConversationNotFound(NotFound):
+    """An unknown conversation id; Intercom answers with the generic not_found."""
+
+
+class TicketNotFound(NotFound):
+    """An unknown ticket id."""
+
+    code = "ticket_not_found"
+    message = "Ticket not found"
+
+
+class AdminNotFound(NotFound):
+    """An unknown admin id, in a path or as an author or sender."""
+
+    code = "admin_not_found"
+    message = "Admin not found"
 
 
 class MethodNotAllowed(SandboxError):
@@ -111,23 +154,3 @@ class RateLimited(SandboxError):
 
     status = 429
     code = "rate_limit_exceeded"
-
-
-def contact_not_found() -> NotFound:
-    return NotFound("User Not Found")
-
-
-def company_not_found() -> NotFound:
-    return NotFound("Company Not Found", code="company_not_found")
-
-
-def conversation_not_found() -> NotFound:
-    return NotFound("Resource Not Found")
-
-
-def ticket_not_found() -> NotFound:
-    return NotFound("Ticket not found", code="ticket_not_found")
-
-
-def admin_not_found() -> NotFound:
-    return NotFound("Admin not found", code="admin_not_found")

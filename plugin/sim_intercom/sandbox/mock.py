@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import requests
 import responses
 
 from .app import SandboxApp
-from .ratelimit import DEFAULT_WINDOW, RateLimiter
+from .ratelimit import DEFAULT_WINDOW
 from .workspace import Workspace
 
 US_BASE_URL = "https://api.intercom.io"
@@ -30,14 +29,18 @@ def mock_intercom(
 
     >>> with mock_intercom() as workspace:
     ...     me = requests.get(f"{US_BASE_URL}/me", headers={"Authorization": f"Bearer {TOKEN}"})
+
+    (`TOKEN` is `workspace.token`, `SANDBOX_TOKEN` unless the workspace was given another.)
+
+    With `rate_limit`, requests past it in a `window` (on the workspace's clock) get a 429.
     """
     workspace = workspace if workspace is not None else Workspace()
-    app = SandboxApp(workspace, RateLimiter(rate_limit, window) if rate_limit else None)
+    app = SandboxApp.limited(workspace, rate_limit, window)
 
     def answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        method = request.method or "GET"
+        method = str(request.method)
         reply = app.handle(method, request.path_url, request.headers, body_bytes(request.body))
-        return reply.status, reply.headers, b"" if method.upper() == "HEAD" else reply.body
+        return reply.status, reply.headers, b"" if method == "HEAD" else reply.body
 
     url = re.compile(re.escape(base_url.rstrip("/")) + r"(/.*)?$")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -46,17 +49,15 @@ def mock_intercom(
         yield workspace
 
 
-def body_bytes(body: Any) -> bytes | None:
-    """A prepared request's body as bytes, whether `requests` holds it as text, bytes, a file
-    or (for a streamed, chunked upload) an iterable of pieces."""
+def body_bytes(body: object) -> bytes | None:
+    """A prepared request's body as bytes, whether `requests` holds it as text, bytes, or (for
+    a streamed, chunked upload) an iterable of pieces; `responses` has already read files."""
     if body is None or isinstance(body, bytes):
         return body
     if isinstance(body, bytearray | memoryview):
         return bytes(body)
     if isinstance(body, str):
         return body.encode("utf-8")
-    if hasattr(body, "read"):
-        return body_bytes(body.read())
     if isinstance(body, Iterable):
         return b"".join(body_bytes(piece) or b"" for piece in body)
     raise TypeError(f"cannot send a {type(body).__name__} body")

@@ -1,4 +1,4 @@
-"""Cursor and page-number pagination: opaque `starting_after` cursors and Intercom's `pages`."""
+"""Cursor and page-number pagination: opaque `starting_after` cursors and pages of records."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from .errors import ParameterInvalid
 
 MAX_CURSOR_LENGTH = 512
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def _invalid(field: str) -> ParameterInvalid:
     return ParameterInvalid(f"{field} is not a cursor this API returned", field=field)
 
 
-def decode_cursor(text: Any, field: str = "starting_after") -> Cursor:
+def decode_cursor(text: object, field: str = "starting_after") -> Cursor:
     """The cursor in `text`; None or "" is the first page; anything else malformed is a 400."""
     if text is None or text == "":
         return Cursor()
@@ -55,33 +56,43 @@ def decode_cursor(text: Any, field: str = "starting_after") -> Cursor:
     return Cursor(position, last_id, page)
 
 
-def cursor_pages(per_page: int, page: int, total: int, following: Cursor | None) -> dict[str, Any]:
-    """Intercom's cursor `pages`; `next` only when another page follows."""
-    pages: dict[str, Any] = {
-        "type": "pages",
-        "page": page,
-        "per_page": per_page,
-        "total_pages": math.ceil(total / per_page),
-    }
-    if following is not None:
-        pages["next"] = {"page": following.page, "starting_after": following.encode()}
-    return pages
+@dataclass(frozen=True)
+class Page(Generic[R]):
+    """One page of records, its place among all pages, and where the next one starts."""
+
+    items: list[R]
+    total: int
+    per_page: int
+    page: int = 1
+    following: Cursor | None = None
+
+    @property
+    def total_pages(self) -> int:
+        return math.ceil(self.total / self.per_page)
 
 
-def offset_page(
-    items: Sequence[Any], per_page: int, cursor: Cursor, id_of: Any = None
-) -> tuple[Sequence[Any], Cursor | None]:
-    """One page of an ordered sequence, and the cursor of the next page (None on the last)."""
+def cursor_page(
+    items: Sequence[R], per_page: int, cursor: Cursor, id_of: Callable[[R], str] | None = None
+) -> Page[R]:
+    """The page of an ordered sequence that `cursor` points at; `id_of` lets the next cursor
+    name the last record, so it can resume should earlier records go."""
     start = cursor.position
-    chunk = items[start : start + per_page]
+    chunk = list(items[start : start + per_page])
     end = start + len(chunk)
-    if end >= len(items) or not chunk:
-        return chunk, None
-    last_id = id_of(chunk[-1]) if id_of else ""
-    return chunk, Cursor(end, last_id, cursor.page + 1)
+    following = None
+    if end < len(items) and chunk:
+        last_id = id_of(chunk[-1]) if id_of else ""
+        following = Cursor(end, last_id, cursor.page + 1)
+    return Page(chunk, len(items), per_page, cursor.page, following)
 
 
-def resume_position(items: Sequence[Any], cursor: Cursor, id_of: Any) -> Cursor:
+def numbered_page(items: Sequence[R], per_page: int, page: int) -> Page[R]:
+    """Page `page` (from 1) of an ordered sequence, as the company endpoints number them."""
+    start = (page - 1) * per_page
+    return Page(list(items[start : start + per_page]), len(items), per_page, page)
+
+
+def resume_position(items: Sequence[R], cursor: Cursor, id_of: Callable[[R], str]) -> Cursor:
     """The cursor moved to just after its `last_id`, should records before it have gone.
 
     Ids grow with creation order, so the new position follows the last record whose id is

@@ -1,4 +1,9 @@
-"""Intercom's rate limit: a fixed number of requests per window (10 seconds by default)."""
+"""Intercom's rate limit: a fixed number of requests per window (10 seconds by default).
+
+Windows are fixed and aligned to the clock: each starts on a whole multiple of its length
+(a 10-second window at :00, :10, :20...), and `X-RateLimit-Reset` is the end of the current
+one, so a client that waits until then is in the next window, without idling past it.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +33,17 @@ class Allowance:
         }
 
 
+def window_start(now: float, window: float) -> float:
+    """The start of the window `now` falls in: the multiple of `window` at or before it."""
+    return now - now % window
+
+
 class RateLimiter:
-    """Counts requests in fixed windows; thread-safe. `reset` is Unix seconds, as Intercom's."""
+    """Counts requests in clock-aligned windows; thread-safe.
+
+    `reset` is the window's end in Unix seconds: exact when the window is whole seconds (as
+    Intercom's is), else rounded up, so waiting until it never lands in the same window.
+    """
 
     def __init__(
         self, limit: int, window: float = DEFAULT_WINDOW, clock: Callable[[], float] = time.time
@@ -42,19 +56,19 @@ class RateLimiter:
         self.window = window
         self._clock = clock
         self._lock = threading.Lock()
-        self._resets_at = 0.0
+        self._start: float | None = None
         self._used = 0
 
     def take(self) -> Allowance:
         with self._lock:
-            now = self._clock()
-            if now >= self._resets_at:
-                self._resets_at = now + self.window
+            start = window_start(self._clock(), self.window)
+            if start != self._start:
+                self._start = start
                 self._used = 0
             self._used += 1
             return Allowance(
                 allowed=self._used <= self.limit,
                 limit=self.limit,
                 remaining=max(self.limit - self._used, 0),
-                reset=math.ceil(self._resets_at),
+                reset=math.ceil(start + self.window),
             )

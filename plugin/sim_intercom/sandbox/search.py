@@ -1,206 +1,39 @@
-"""Intercom's search query grammar for the sandbox: validate queries, match and sort records."""
+"""Intercom's search: its query grammar checked and compiled to a predicate, then sorting and
+paging what matches.
+
+Strings compare case-insensitively. Contact dates match by UTC calendar day (`=` the whole
+day, `>` from the next day, `<` before the day); conversation `>` and `<` include the bound, as
+Intercom documents them ("greater (or equal) than"). A list-valued field (tag_id, company_id,
+contact_ids, source.body words...) matches if any element does; the negated operators (!=,
+NIN, !~) match when the positive one does not.
+"""
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterable
-from copy import deepcopy
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = [
-    "MAX_DEPTH",
-    "MAX_GROUP_SIZE",
-    "InvalidQuery",
-    "compile_query",
-    "matches",
-    "searchable_fields",
-    "sort_records",
-    "validate_query",
-]
+from .errors import InvalidQuery
+from .fields import is_integer, is_number
+from .paging import Cursor, Page, cursor_page
+from .search_fields import CUSTOM_PREFIX, FIELDS, MODELS, Field, Getter, Json, custom, path
 
-Predicate = Callable[[dict], bool]
-Getter = Callable[[dict], Any]
+Predicate = Callable[[Json], bool]
+R = TypeVar("R")
 
 MAX_DEPTH = 2
 MAX_GROUP_SIZE = 15
 DAY = 86_400
-MODELS = ("contact", "conversation")
 OPERATORS = ("=", "!=", "IN", "NIN", "<", ">", "<=", ">=", "~", "!~", "^", "$")
 GROUP_OPERATORS = ("AND", "OR")
-CUSTOM_PREFIX = "custom_attributes."
+SORT_ORDERS = ("ascending", "descending")
 
 _NEGATIONS = {"!=": "=", "NIN": "IN", "!~": "~"}
 _LIST_OPERATORS = frozenset({"IN", "NIN"})
 _NULLABLE_OPERATORS = frozenset({"=", "!="})
-
-
-class InvalidQuery(Exception):
-    """A search query Intercom would answer with 400; `field` is where in the body it failed."""
-
-    code: str = "query_invalid"
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-@dataclass(frozen=True)
-class _Field:
-    kind: str
-    get: Getter
-    many: bool = False
-
-
-def _path(dotted: str) -> Getter:
-    keys = tuple(dotted.split("."))
-    if len(keys) == 1:
-        key = keys[0]
-        return lambda record: record.get(key)
-
-    def get(record: dict) -> Any:
-        node: Any = record
-        for key in keys:
-            if not isinstance(node, dict):
-                return None
-            node = node.get(key)
-        return node
-
-    return get
-
-
-def _first(*getters: Getter) -> Getter:
-    def get(record: dict) -> Any:
-        for getter in getters:
-            value = getter(record)
-            if value is not None:
-                return value
-        return None
-
-    return get
-
-
-def _ids(dotted: str) -> Getter:
-    get_items = _path(dotted)
-
-    def get(record: dict) -> list:
-        items = get_items(record)
-        if not isinstance(items, list):
-            return []
-        return [item.get("id") if isinstance(item, dict) else item for item in items]
-
-    return get
-
-
-def _custom(name: str) -> Getter:
-    def get(record: dict) -> Any:
-        attributes = record.get("custom_attributes")
-        return attributes.get(name) if isinstance(attributes, dict) else None
-
-    return get
-
-
-def _email_domain(record: dict) -> Any:
-    email = record.get("email")
-    if isinstance(email, str) and "@" in email:
-        return email.rsplit("@", 1)[1]
-    return record.get("email_domain")
-
-
-def _avatar(record: dict) -> Any:
-    avatar = record.get("avatar")
-    return avatar.get("image_url") if isinstance(avatar, dict) else avatar
-
-
-_MARKUP = re.compile(r"<[^>]*>")
-_WORD = re.compile(r"\w+")
-
-
-def _body_words(record: dict) -> list[str]:
-    source = record.get("source")
-    body = source.get("body") if isinstance(source, dict) else None
-    return _WORD.findall(_MARKUP.sub(" ", body)) if isinstance(body, str) else []
-
-
-def _table(kinds: dict[str, str], special: dict[str, _Field]) -> dict[str, _Field]:
-    plain = {
-        name: _Field(kind, _path(name)) for kind, names in kinds.items() for name in names.split()
-    }
-    return plain | special
-
-
-_CONTACT_FIELDS = _table(
-    {
-        "string": """id role name email phone external_id language_override browser
-            browser_language os location.country location.region location.city
-            ios_app_version ios_device ios_app_device ios_os_version ios_app_name ios_sdk_version
-            android_app_version android_device android_app_name android_sdk_version""",
-        "integer": "owner_id",
-        "date": """created_at signed_up_at updated_at last_seen_at last_contacted_at last_replied_at
-            last_email_opened_at last_email_clicked_at ios_last_seen_at android_last_seen_at""",
-        "boolean": "unsubscribed_from_emails marked_email_as_spam has_hard_bounced",
-    },
-    {
-        "avatar": _Field("string", _avatar),
-        "email_domain": _Field("string", _email_domain),
-        "andoid_sdk_version": _Field("string", _path("android_sdk_version")),
-        "tag_id": _Field("tag", _ids("tags.data"), many=True),
-        "company_id": _Field("string", _ids("companies.data"), many=True),
-        "segment_id": _Field("string", _ids("segments.data"), many=True),
-    },
-)
-
-_RATING = "conversation_rating."
-
-_CONVERSATION_FIELDS = _table(
-    {
-        "string": """id source.type source.id source.delivered_as source.subject source.author.id
-            source.author.type source.author.name source.author.email source.url
-            channel_initiated state priority statistics.last_closed_by_id
-            conversation_rating.remark ai_agent.resolution_state ai_agent.last_answer_type
-            ai_agent.rating_remark ai_agent.source_type ai_agent.source_title""",
-        "integer": """admin_assignee_id team_assignee_id statistics.time_to_assignment
-            statistics.time_to_admin_reply statistics.time_to_first_close
-            statistics.time_to_last_close statistics.median_time_to_reply statistics.count_reopens
-            statistics.count_assignments statistics.count_conversation_parts ai_agent.rating""",
-        "date": """created_at updated_at waiting_since snoozed_until
-            statistics.first_contact_reply_at statistics.first_assignment_at
-            statistics.first_admin_reply_at statistics.first_close_at
-            statistics.last_assignment_at statistics.last_assignment_admin_reply_at
-            statistics.last_contact_reply_at statistics.last_admin_reply_at
-            statistics.last_close_at""",
-        "boolean": "open read ai_agent_participated",
-    },
-    {
-        "source.body": _Field("string", _body_words, many=True),
-        "contact_ids": _Field("string", _ids("contacts.contacts"), many=True),
-        "teammate_ids": _Field("string", _ids("teammates.teammates"), many=True),
-        "tag_ids": _Field("string", _ids("tags.tags"), many=True),
-        _RATING + "requested_at": _Field(
-            "date", _first(_path(_RATING + "requested_at"), _path(_RATING + "created_at"))
-        ),
-        _RATING + "replied_at": _Field(
-            "date", _first(_path(_RATING + "replied_at"), _path(_RATING + "updated_at"))
-        ),
-        _RATING + "score": _Field(
-            "integer", _first(_path(_RATING + "score"), _path(_RATING + "rating"))
-        ),
-        _RATING + "contact_id": _Field(
-            "string", _first(_path(_RATING + "contact_id"), _path(_RATING + "contact.id"))
-        ),
-        _RATING + "admin_id": _Field(
-            "string", _first(_path(_RATING + "admin_id"), _path(_RATING + "teammate.id"))
-        ),
-        _RATING + "admin_d": _Field(
-            "string", _first(_path(_RATING + "admin_id"), _path(_RATING + "teammate.id"))
-        ),
-    },
-)
-
-_FIELDS = {"contact": _CONTACT_FIELDS, "conversation": _CONVERSATION_FIELDS}
 
 _STRING_OPS = frozenset({"=", "!=", "IN", "NIN", "~", "!~", "^", "$"})
 _BOOLEAN_OPS = frozenset({"=", "!=", "IN", "NIN"})
@@ -228,15 +61,31 @@ _ALLOWED = {
 }
 
 
-def searchable_fields(model: str) -> dict[str, str]:
-    """The searchable fields of `model` and their types, `custom_attributes.*` aside."""
-    return {name: spec.kind for name, spec in _fields_of(model).items()}
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search body, checked: the compiled query, the sort, and the page asked for."""
+
+    matches: Predicate
+    sort_field: str | None = None
+    sort_order: str | None = None
+    per_page: int = 50
+    cursor: Cursor = field(default_factory=Cursor)
 
 
-def _fields_of(model: str) -> dict[str, _Field]:
-    if model not in _FIELDS:
+def find(records: Mapping[str, R], view: Callable[[R], Json], request: SearchRequest) -> Page[R]:
+    """The page of `records` that match, seen through `view` (a record as the API renders it,
+    holding its `id`), sorted as asked."""
+    found = [each for each in map(view, records.values()) if request.matches(each)]
+    found = sort_records(found, request.sort_field, request.sort_order)
+    page = cursor_page(found, request.per_page, request.cursor)
+    items = [records[each["id"]] for each in page.items]
+    return Page(items, page.total, page.per_page, page.page, page.following)
+
+
+def _fields_of(model: str) -> dict[str, Field]:
+    if model not in FIELDS:
         raise ValueError(f"model must be one of {MODELS}, got {model!r}")
-    return _FIELDS[model]
+    return FIELDS[model]
 
 
 # Record values, normalised for comparison; None means "no value".
@@ -290,7 +139,7 @@ def _query_text(value: Any) -> str | None:
 
 
 def _query_integer(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_integer(value):
         return value
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         return int(value)
@@ -298,9 +147,7 @@ def _query_integer(value: Any) -> int | None:
 
 
 def _query_number(value: Any) -> int | float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return None
+    return value if is_number(value) else None
 
 
 def _query_boolean(value: Any) -> bool | None:
@@ -322,7 +169,7 @@ _COERCE: dict[str, tuple[Callable[[Any], Any], str]] = {
 }
 
 
-def _coerce(value: Any, spec: _Field, name: str, where: str) -> Any:
+def _coerce(value: Any, spec: Field, name: str, where: str) -> Any:
     coerce, expected = _COERCE[spec.kind]
     coerced = coerce(value)
     if coerced is None:
@@ -381,7 +228,7 @@ def _test(op: str, target: Any, kind: str, model: str) -> Callable[[Any], bool]:
     return lambda value: value in target if op == "IN" else value == target
 
 
-def _positive(spec: _Field, op: str, target: Any, model: str) -> Predicate:
+def _positive(spec: Field, op: str, target: Any, model: str) -> Predicate:
     get = spec.get
     if target is None:
         if spec.many:
@@ -403,7 +250,7 @@ def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _check_keys(node: dict, where: str, keys: tuple[str, ...]) -> None:
+def _check_keys(node: Json, where: str, keys: tuple[str, ...]) -> None:
     for key in node:
         if key not in keys:
             raise InvalidQuery(f"{where} has unknown key {key!r}", f"{where}.{key}")
@@ -412,11 +259,11 @@ def _check_keys(node: dict, where: str, keys: tuple[str, ...]) -> None:
             raise InvalidQuery(f"{where} is missing {key!r}", f"{where}.{key}")
 
 
-def _field_spec(name: Any, model: str, value: Any, where: str) -> _Field:
+def _field_spec(name: Any, model: str, value: Any, where: str) -> Field:
     if not isinstance(name, str) or not name:
         raise InvalidQuery(f"{where}.field must be a non-empty string", f"{where}.field")
     if name.startswith(CUSTOM_PREFIX) and len(name) > len(CUSTOM_PREFIX):
-        return _Field(_infer_kind(value), _custom(name[len(CUSTOM_PREFIX) :]))
+        return Field(_infer_kind(value), custom(name[len(CUSTOM_PREFIX) :]))
     spec = _fields_of(model).get(name)
     if spec is None:
         raise InvalidQuery(f"{name!r} is not a searchable {model} field", f"{where}.field")
@@ -434,7 +281,7 @@ def _infer_kind(value: Any) -> str:
     return "string" if isinstance(sample, str) else "any"
 
 
-def _check_operator(op: Any, spec: _Field, name: str, model: str, where: str) -> None:
+def _check_operator(op: Any, spec: Field, name: str, model: str, where: str) -> None:
     if not isinstance(op, str) or op not in OPERATORS:
         raise InvalidQuery(
             f"unknown operator {op!r} for {name!r}; expected one of {', '.join(OPERATORS)}",
@@ -449,7 +296,7 @@ def _check_operator(op: Any, spec: _Field, name: str, model: str, where: str) ->
         )
 
 
-def _target(op: str, value: Any, spec: _Field, name: str, where: str) -> Any:
+def _target(op: str, value: Any, spec: Field, name: str, where: str) -> Any:
     if op in _LIST_OPERATORS:
         if not isinstance(value, list):
             raise InvalidQuery(
@@ -471,7 +318,7 @@ def _target(op: str, value: Any, spec: _Field, name: str, where: str) -> Any:
     return _coerce(value, spec, name, where)
 
 
-def _filter(node: dict, where: str, model: str) -> Predicate:
+def _filter(node: Json, where: str, model: str) -> Predicate:
     _check_keys(node, where, ("field", "operator", "value"))
     name, op, value = node["field"], node["operator"], node["value"]
     spec = _field_spec(name, model, value, where)
@@ -484,20 +331,20 @@ def _filter(node: dict, where: str, model: str) -> Predicate:
 
 
 def _all(predicates: list[Predicate]) -> Predicate:
-    def predicate(record: dict) -> bool:
+    def predicate(record: Json) -> bool:
         return all(each(record) for each in predicates)
 
     return predicate
 
 
 def _any(predicates: list[Predicate]) -> Predicate:
-    def predicate(record: dict) -> bool:
+    def predicate(record: Json) -> bool:
         return any(each(record) for each in predicates)
 
     return predicate
 
 
-def _check_group(node: dict, where: str, depth: int) -> list:
+def _check_group(node: Json, where: str, depth: int) -> list[Any]:
     _check_keys(node, where, ("operator", "value"))
     op, items = node["operator"], node["value"]
     if op in OPERATORS:
@@ -520,7 +367,7 @@ def _check_group(node: dict, where: str, depth: int) -> list:
     return items
 
 
-def _group(node: dict, where: str, model: str, depth: int) -> Predicate:
+def _group(node: Json, where: str, model: str, depth: int) -> Predicate:
     items = _check_group(node, where, depth)
     predicates = [
         _node(item, f"{where}.value[{index}]", model, depth) for index, item in enumerate(items)
@@ -538,67 +385,11 @@ def _node(node: Any, where: str, model: str, depth: int) -> Predicate:
     return _group(node, where, model, depth + 1)
 
 
-def _compile(query: object, model: str) -> Predicate:
+def compile_query(query: object, model: str) -> Predicate:
+    """Check `query` as Intercom would for a `model` search (InvalidQuery where it would
+    refuse it) and turn it into a predicate over records as the API renders them."""
     _fields_of(model)
     return _node(query, "query", model, 0)
-
-
-def _model_of(record: dict) -> str:
-    return "conversation" if record.get("type") == "conversation" else "contact"
-
-
-def compile_query(query: object, model: str | None = None) -> Predicate:
-    """Check `query` and turn it into a predicate over records.
-
-    With `model` None, each record's `type` picks the field table, and an invalid query
-    raises InvalidQuery on the first record rather than here.
-    """
-    if model is not None:
-        return _compile(query, model)
-    compiled: dict[str, Predicate] = {}
-
-    def predicate(record: dict) -> bool:
-        kind = _model_of(record)
-        if kind not in compiled:
-            compiled[kind] = _compile(query, kind)
-        return compiled[kind](record)
-
-    return predicate
-
-
-def validate_query(query: object, model: str) -> None:
-    """Raise InvalidQuery where Intercom would reject `query` for a `model` search."""
-    _compile(query, model)
-
-
-_CACHE_SIZE = 64
-_cache: dict[tuple[int, str], tuple[object, object, Predicate]] = {}
-_cache_lock = threading.Lock()
-
-
-def _cached(query: object, model: str) -> Predicate:
-    key = (id(query), model)
-    hit = _cache.get(key)
-    if hit is not None and hit[0] is query and hit[1] == query:
-        return hit[2]
-    predicate = _compile(query, model)
-    with _cache_lock:
-        while len(_cache) >= _CACHE_SIZE:
-            del _cache[next(iter(_cache))]
-        _cache[key] = (query, deepcopy(query), predicate)
-    return predicate
-
-
-def matches(record: dict, query: dict) -> bool:
-    """Whether `record` (as the API returns it) satisfies `query`.
-
-    Strings compare case-insensitively. Contact dates match by UTC calendar day (`=` the
-    whole day, `>` from the next day, `<` before the day); conversation `>` and `<` include
-    the bound, as Intercom documents them ("greater (or equal) than"). A list-valued field
-    (tag_id, company_id, contact_ids, source.body words...) matches if any element does;
-    the negated operators (!=, NIN, !~) match when the positive one does not.
-    """
-    return _cached(query, _model_of(record))(record)
 
 
 # Sorting.
@@ -606,15 +397,15 @@ def matches(record: dict, query: dict) -> bool:
 
 def _sort_getter(field: str) -> Getter:
     if field.startswith(CUSTOM_PREFIX):
-        return _custom(field[len(CUSTOM_PREFIX) :])
-    for table in _FIELDS.values():
+        return custom(field[len(CUSTOM_PREFIX) :])
+    for table in FIELDS.values():
         spec = table.get(field)
         if spec is not None and not spec.many:
             return spec.get
-    return _path(field)
+    return path(field)
 
 
-def _sort_key(value: Any) -> tuple | None:
+def _sort_key(value: Any) -> tuple[int, Any] | None:
     if isinstance(value, int | float):
         return (0, value)
     if isinstance(value, str):
@@ -622,7 +413,14 @@ def _sort_key(value: Any) -> tuple | None:
     return None
 
 
-def sort_records(records: Iterable[dict], field: str | None, order: str | None) -> list[dict]:
+def check_sort_order(order: object) -> str | None:
+    """`order` when it is one Intercom takes (or absent), else InvalidQuery."""
+    if order is not None and order not in SORT_ORDERS:
+        raise InvalidQuery(f"sort order must be ascending or descending, got {order!r}", "order")
+    return None if order is None else str(order)
+
+
+def sort_records(records: Iterable[Json], field: str | None, order: str | None) -> list[Json]:
     """A new list of `records` sorted by `field` (dotted ok), stable, missing values last.
 
     No field keeps the order; a field without order sorts ascending. Numbers sort before
@@ -630,16 +428,15 @@ def sort_records(records: Iterable[dict], field: str | None, order: str | None) 
     """
     if not field:
         return list(records)
-    if order not in (None, "ascending", "descending"):
-        raise InvalidQuery(f"sort order must be ascending or descending, got {order!r}", "order")
+    descending = check_sort_order(order) == "descending"
     get = _sort_getter(field)
-    keyed: list[tuple[tuple, dict]] = []
-    missing: list[dict] = []
+    keyed: list[tuple[tuple[int, Any], Json]] = []
+    missing: list[Json] = []
     for record in records:
         key = _sort_key(get(record))
         if key is None:
             missing.append(record)
         else:
             keyed.append((key, record))
-    keyed.sort(key=itemgetter(0), reverse=order == "descending")
+    keyed.sort(key=itemgetter(0), reverse=descending)
     return [record for _, record in keyed] + missing

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .inbox import Conversation, Part, TicketType
-from .models import Admin, Contact
-from .people import Companies, Contacts
+from .companies import CompanyFields
+from .contacts import ContactFields, ContactRef, Contacts
+from .conversations import Conversations
+from .records import (
+    Admin,
+    Contact,
+    DataAttribute,
+    Part,
+    Source,
+    TicketState,
+    TicketType,
+    TicketTypeAttribute,
+    admin_author,
+    contact_author,
+)
 from .state import State
-from .support import Conversations, Tickets, contact_author
+from .tickets import NewTicket
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 DAY = 86_400
 ADMINS = (
@@ -40,59 +55,6 @@ LAST_NAMES = ("Hopper", "Turing", "Liskov", "Knuth", "Allen", "Thompson", "Perlm
 PLAN_TIERS = ("free", "pro", "enterprise")
 
 
-def _attribute(number: int, spec: tuple[str, str, str, str], custom: bool) -> dict[str, Any]:
-    model, name, data_type, label = spec
-    return {
-        "type": "data_attribute",
-        "id": number,
-        "model": model,
-        "name": name,
-        "full_name": f"custom_attributes.{name}" if custom else name,
-        "label": label,
-        "description": f"{label} of the {model}",
-        "data_type": data_type,
-        "api_writable": True,
-        "messenger_writable": False,
-        "ui_writable": True,
-        "custom": custom,
-        "archived": False,
-        "created_at": 1_700_000_000,
-        "updated_at": 1_700_000_000,
-        "admin_id": ADMINS[0].id,
-    }
-
-
-def _state(name: str, category: str, label: str) -> dict[str, Any]:
-    return {
-        "type": "ticket_state",
-        "id": name,
-        "category": category,
-        "internal_label": label,
-        "external_label": label,
-    }
-
-
-def _ticket_attribute(number: int, name: str, data_type: str, required: bool) -> dict[str, Any]:
-    return {
-        "type": "ticket_type_attribute",
-        "id": str(number),
-        "name": name,
-        "description": name.strip("_").replace("_", " ").capitalize(),
-        "data_type": data_type,
-        "input_options": {},
-        "order": number,
-        "required_to_create": required,
-        "required_to_create_for_contacts": required,
-        "visible_on_create": True,
-        "visible_to_contacts": True,
-        "default": name.startswith("_default"),
-        "ticket_type_id": 1,
-        "archived": False,
-        "created_at": 1_700_000_000,
-        "updated_at": 1_700_000_000,
-    }
-
-
 BUG_REPORT = TicketType(
     id="1",
     name="Bug report",
@@ -100,16 +62,16 @@ BUG_REPORT = TicketType(
     icon="🐞",
     category="Customer",
     created_at=1_700_000_000,
-    attributes=[
-        _ticket_attribute(1, "_default_title_", "string", True),
-        _ticket_attribute(2, "_default_description_", "string", False),
-        _ticket_attribute(3, "severity", "string", False),
-    ],
-    states=[
-        _state("1", "submitted", "Submitted"),
-        _state("2", "in_progress", "In progress"),
-        _state("3", "resolved", "Resolved"),
-    ],
+    attributes=(
+        TicketTypeAttribute("1", "_default_title_", "string", 1, required=True),
+        TicketTypeAttribute("2", "_default_description_", "string", 2, required=False),
+        TicketTypeAttribute("3", "severity", "string", 3, required=False),
+    ),
+    states=(
+        TicketState("1", "submitted", "Submitted"),
+        TicketState("2", "in_progress", "In progress"),
+        TicketState("3", "resolved", "Resolved"),
+    ),
 )
 
 
@@ -121,11 +83,13 @@ def seed_settings(state: State) -> None:
     specs = [(spec, False) for spec in STANDARD_ATTRIBUTES]
     specs += [(spec, True) for spec in CUSTOM_ATTRIBUTES]
     state.data_attributes = [
-        _attribute(number, spec, custom) for number, (spec, custom) in enumerate(specs, 1)
+        DataAttribute(number, *spec, custom=custom, admin_id=ADMINS[0].id)
+        for number, (spec, custom) in enumerate(specs, 1)
     ]
 
 
-CUSTOMERS = (
+Member = tuple[str, str, str]  # name, email, role
+CUSTOMERS: tuple[tuple[str, str, str, list[Member]], ...] = (
     ("globex", "Globex", "enterprise", [("Hank Scorpio", "hank@globex.example", "user")]),
     (
         "initech",
@@ -148,114 +112,102 @@ THREADS = (
 )
 
 
-def seed_customers(state: State) -> None:
+def seed_customers(workspace: Workspace) -> None:
     """Companies with their contacts, a couple of leads, conversations with parts, a ticket."""
-    contacts, companies = Contacts(state), Companies(state)
+    contacts, companies = workspace.contacts, workspace.companies
     people: list[str] = []
     for company_id, name, tier, members in CUSTOMERS:
-        company = companies.upsert({"company_id": company_id, "name": name, "plan": tier.title()})
+        company = companies.upsert(
+            CompanyFields(company_id, frozenset({"name", "plan"}), name=name, plan=tier.title())
+        )
         for member_name, email, role in members:
-            contact = contacts.create({"role": role, "name": member_name, "email": email})
-            contacts.update(contact["id"], {"custom_attributes": {"plan_tier": tier}})
-            contacts.attach_company(contact["id"], {"id": company["id"]})
-            people.append(contact["id"])
-    for lead_name, email in LEADS:
-        people.append(contacts.create({"role": "lead", "name": lead_name, "email": email})["id"])
+            contact = contacts.create(_person(role, member_name, email))
+            plan = ContactFields(
+                frozenset({"custom_attributes"}), custom_attributes={"plan_tier": tier}
+            )
+            contacts.update(contact, plan)
+            contacts.attach_company(contact, company.id)
+            people.append(contact.id)
+    for lead_name, lead_email in LEADS:
+        people.append(contacts.create(_person("lead", lead_name, lead_email)).id)
+    state = workspace.state
     for number, (subject, lines) in enumerate(THREADS):
-        _seed_conversation(state, state.contacts[people[number]], subject, lines, number)
-    _seed_ticket(state, people[0])
+        contact = state.contacts[people[number]]
+        _seed_conversation(workspace.conversations, contact, subject, lines, number)
+    _seed_ticket(workspace, people[0])
 
 
-def _seed_ticket(state: State, contact_id: str) -> None:
+def _person(role: str, name: str | None, email: str | None) -> ContactFields:
+    return ContactFields(frozenset({"role", "name", "email"}), role=role, name=name, email=email)
+
+
+def _seed_ticket(workspace: Workspace, contact_id: str) -> None:
     """Ticket 501: a bug report raised by the first customer."""
-    Tickets(state).create(
-        {
-            "ticket_type_id": BUG_REPORT.id,
-            "contacts": [{"id": contact_id}],
-            "ticket_attributes": {
+    workspace.tickets.create(
+        NewTicket(
+            ticket_type_id=BUG_REPORT.id,
+            contact=ContactRef("id", contact_id),
+            attributes={
                 "_default_title_": "CSV export times out",
                 "_default_description_": "Exports of more than 10,000 rows fail after a minute.",
                 "severity": "high",
             },
-            "created_at": state.now() - DAY,
-        }
+            created_at=workspace.state.now() - DAY,
+        )
     )
 
 
 def _seed_conversation(
-    state: State, contact: Contact, subject: str, lines: list[str], number: int
+    inbox: Conversations, contact: Contact, subject: str, lines: list[str], number: int
 ) -> None:
+    state = inbox.state
     started = state.now() - (len(THREADS) - number) * DAY
-    conversation = Conversation(
-        id=str(state.next_number("conversation", 100)),
-        created_at=started,
-        updated_at=started,
-        source={
-            "type": "conversation",
-            "id": str(state.next_number("source", 3000)),
-            "delivered_as": "customer_initiated",
-            "subject": subject,
-            "body": f"<p>{lines[0]}</p>",
-            "author": contact_author(contact),
-            "attachments": [],
-            "url": None,
-            "redacted": False,
-        },
-        contact_ids=[contact.id],
-        waiting_since=started,
-        title=subject,
+    source = Source(
+        type="conversation",
+        id=str(state.next_number("source", 3000)),
+        delivered_as="customer_initiated",
+        subject=subject,
+        body=f"<p>{lines[0]}</p>",
+        author=contact_author(contact),
     )
-    state.conversations[conversation.id] = conversation
+    conversation = inbox.open(source, contact.id, started, waiting_since=started, title=subject)
     contact.last_replied_at = started
-    inbox = Conversations(state)
     for offset, line in enumerate(lines[1:], 1):
-        admin = ADMINS[offset % 2]
-        part = Part(
-            id=str(state.next_number("part", 1000)),
-            part_type="comment",
-            body=f"<p>{line}</p>",
-            created_at=started + offset * 3600,
-            author=admin.author(),
-            state="open",
-        )
-        inbox.append_part(conversation, part, part.created_at)
+        when = started + offset * 3600
+        part = _part(state, ADMINS[offset % 2], "comment", f"<p>{line}</p>", when)
+        inbox.append_part(conversation, part, when)
     if number == len(THREADS) - 1:
-        _close(inbox, conversation, started + len(lines) * 3600)
+        # Closed with a `close` part, so the statistics record who closed it and when.
+        when = started + len(lines) * 3600
+        inbox.append_part(conversation, _part(state, ADMINS[0], "close", None, when), when)
+        conversation.state = "closed"
 
 
-def _close(inbox: Conversations, conversation: Conversation, when: int) -> None:
-    """Close with a `close` part, so the statistics record who closed it and when."""
-    closer = ADMINS[0]
-    part = Part(
-        id=str(inbox.state.next_number("part", 1000)),
-        part_type="close",
-        body=None,
+def _part(state: State, admin: Admin, part_type: str, body: str | None, when: int) -> Part:
+    return Part(
+        id=str(state.next_number("part", 1000)),
+        part_type=part_type,
+        body=body,
         created_at=when,
-        author=closer.author(),
-        state="closed",
+        author=admin_author(admin),
+        state="closed" if part_type == "close" else "open",
     )
-    inbox.append_part(conversation, part, when)
-    conversation.state = "closed"
 
 
-def generate_contacts(state: State, count: int, random_seed: int = 7) -> None:
-    """`count` more contacts, made directly (no per-contact checks) so 100,000 take seconds."""
+def generate_contacts(contacts: Contacts, count: int, random_seed: int = 7) -> None:
+    """`count` more contacts, through the same factory as any other, so they are indexed and
+    checked alike."""
     chooser = random.Random(random_seed)
-    now = state.now()
-    start = len(state.contacts)
+    now = contacts.state.now()
+    start = len(contacts.state.contacts)
+    given = frozenset({"role", "email", "name", "custom_attributes"})
     for number in range(start, start + count):
         first, last = chooser.choice(FIRST_NAMES), chooser.choice(LAST_NAMES)
-        email = f"{first.lower()}.{last.lower()}.{number}@generated.example"
-        created = now - chooser.randrange(365 * DAY)
-        contact = Contact(
-            id=state.object_id("contact", "6762f0dd"),
+        fields = ContactFields(
+            given,
             role="lead" if number % 5 == 0 else "user",
-            created_at=created,
-            updated_at=created,
-            email=email,
+            email=f"{first.lower()}.{last.lower()}.{number}@generated.example",
             name=f"{first} {last}",
             custom_attributes={"plan_tier": PLAN_TIERS[number % 3]},
         )
-        state.contacts[contact.id] = contact
-        if contact.role == "user":
-            state.contact_by_email[email] = contact.id
+        contacts.create(fields, created_at=now - chooser.randrange(365 * DAY))

@@ -15,7 +15,7 @@ from typing import Any
 
 from .app import MAX_BODY_BYTES, Reply, SandboxApp, error_reply, too_large
 from .errors import BadRequest, SandboxError
-from .ratelimit import DEFAULT_WINDOW, RateLimiter
+from .ratelimit import DEFAULT_WINDOW
 from .workspace import Workspace
 
 IDLE_TIMEOUT = 30.0
@@ -39,6 +39,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     wbufsize = 64 * 1024
     server: _Server
+    raw_requestline: bytes
 
     def __getattr__(self, name: str) -> Any:
         """Every method reaches the app, which answers 405 for one a path does not take
@@ -61,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             self.raw_requestline = self.rfile.readline(65537)
         if len(self.raw_requestline.split()) == 2:
-            self.command = None
+            self.command = ""  # no method was read; a previous request's must not linger
             self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
             self.send_error(400, "HTTP/0.9 requests are not supported")
             return False
@@ -205,8 +206,7 @@ class SandboxServer:
         log: Log | None = None,
     ) -> None:
         self.workspace = workspace if workspace is not None else Workspace()
-        limiter = RateLimiter(rate_limit, window) if rate_limit else None
-        self.app = SandboxApp(self.workspace, limiter)
+        self.app = SandboxApp.limited(self.workspace, rate_limit, window)
         self._address = (host, port)
         self._log = log
         self._server: _Server | None = None
@@ -220,7 +220,7 @@ class SandboxServer:
     def base_url(self) -> str:
         if self._server is None:
             raise RuntimeError("the sandbox server is not started")
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> SandboxServer:

@@ -1,8 +1,8 @@
-"""The workspace's state: every record, its indexes, ids, the clock and shared lookups.
+"""The workspace's state: every record, its indexes, ids and clock, and the lookups all share.
 
-Resource behaviour lives in `people` (contacts, companies) and `support` (conversations,
-tickets, messages, settings); this module holds what they share. Callers hold `lock`
-around each operation, so any number of HTTP threads can share one workspace.
+Each resource's behaviour lives in its own backend module (`contacts`, `companies`,
+`conversations`, `tickets`, `messages`, `admins`); this module holds what they share.
+Callers hold `lock` around each operation, so any number of HTTP threads can share one state.
 """
 
 from __future__ import annotations
@@ -11,31 +11,34 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from .errors import ParameterInvalid, contact_not_found
-from .inbox import Conversation, Ticket, TicketType
-from .models import Admin, Company, Contact
-
-WORKSPACE_ID = "sandboxws"
+from .errors import NotFound, ParameterInvalid
+from .fields import KINDS
+from .records import Admin, Company, Contact, Conversation, DataAttribute, Ticket, TicketType
 
 Clock = Callable[[], float]
+R = TypeVar("R")
 
-_CUSTOM_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "string": (lambda v: isinstance(v, str), "a string"),
-    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
-    "float": (lambda v: isinstance(v, int | float) and not isinstance(v, bool), "a number"),
-    "boolean": (lambda v: isinstance(v, bool), "a boolean"),
-    "date": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a Unix timestamp"),
-}
+
+def get_or_404(records: Mapping[str, R], record_id: str, missing: type[NotFound]) -> R:
+    """The record with `record_id`, or the resource's own 404."""
+    record = records.get(record_id)
+    if record is None:
+        raise missing()
+    return record
 
 
 class State:
-    """Every record of the workspace, indexed the ways the API looks them up."""
+    """Every record of the workspace, indexed the ways the API looks them up.
+
+    `clock` gives the time in Unix seconds; every timestamp the workspace writes comes from it,
+    so a test that passes its own clock can move the workspace through time.
+    """
 
     def __init__(self, clock: Clock | None = None) -> None:
         self.lock = threading.RLock()
-        self.clock = clock or time.time
+        self.clock: Clock = clock or time.time
         self.admins: dict[str, Admin] = {}
         self.me_id = ""
         self.contacts: dict[str, Contact] = {}
@@ -46,8 +49,8 @@ class State:
         self.conversations: dict[str, Conversation] = {}
         self.tickets: dict[str, Ticket] = {}
         self.ticket_types: dict[str, TicketType] = {}
-        self.data_attributes: list[dict[str, Any]] = []
-        self._counters: dict[str, itertools.count] = {}
+        self.data_attributes: list[DataAttribute] = []
+        self._counters: dict[str, itertools.count[int]] = {}
 
     def now(self) -> int:
         return int(self.clock())
@@ -60,37 +63,19 @@ class State:
         """A 24-hex-digit id shaped like Intercom's contact and company ids."""
         return f"{prefix}{self.next_number(kind):016x}"
 
-    def contact(self, contact_id: str) -> Contact:
-        try:
-            return self.contacts[contact_id]
-        except KeyError:
-            raise contact_not_found() from None
-
-    def contact_reference(self, contact_id: str) -> dict[str, Any]:
-        contact = self.contacts.get(contact_id)
-        if contact is None:
-            return {"type": "contact", "id": contact_id, "external_id": None}
-        return contact.reference()
-
-    def custom_attribute_kinds(self, model: str) -> dict[str, str]:
-        return {
-            each["name"]: each["data_type"]
+    def check_custom_attributes(self, model: str, values: Mapping[str, Any]) -> None:
+        """Values only for custom attributes the workspace defines, each of its data type (or
+        null); else a 400 naming the attribute."""
+        data_types = {
+            each.name: each.data_type
             for each in self.data_attributes
-            if each["model"] == model and each["custom"] and not each["archived"]
+            if each.model == model and each.custom and not each.archived
         }
-
-    def check_custom_attributes(self, model: str, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Values for attributes the workspace defines, of their types; else 400 naming them."""
-        kinds = self.custom_attribute_kinds(model)
         for name, value in values.items():
-            if name not in kinds:
-                raise ParameterInvalid(
-                    f"Custom attribute '{name}' does not exist", field=f"custom_attributes.{name}"
-                )
-            test, expected = _CUSTOM_KINDS[kinds[name]]
-            if value is not None and not test(value):
-                raise ParameterInvalid(
-                    f"Custom attribute '{name}' must be {expected}",
-                    field=f"custom_attributes.{name}",
-                )
-        return dict(values)
+            field = f"custom_attributes.{name}"
+            if name not in data_types:
+                raise ParameterInvalid(f"Custom attribute '{name}' does not exist", field=field)
+            kind = KINDS[data_types[name]]
+            if value is not None and not kind.test(value):
+                message = f"Custom attribute '{name}' must be {kind.expected}"
+                raise ParameterInvalid(message, field=field)

@@ -1,11 +1,15 @@
-"""The sandbox workspace: one state, the resource backends over it, and how it is seeded."""
+"""The sandbox workspace: one state, a backend per resource over it, and how it is seeded."""
 
 from __future__ import annotations
 
-from .people import Companies, Contacts
+from .admins import Admins
+from .companies import Companies
+from .contacts import Contacts
+from .conversations import Conversations
+from .messages import Messages
 from .seed import generate_contacts, seed_customers, seed_settings
 from .state import Clock, State
-from .support import Conversations, Messages, Settings, Tickets
+from .tickets import Tickets
 
 SANDBOX_TOKEN = "sandbox-token"
 SEEDS = ("default", "empty")
@@ -16,6 +20,8 @@ class Workspace:
 
     `seed="default"` holds a small team with customers, conversations and a ticket; `"empty"` only
     the admins, a ticket type and data attributes. `contacts=N` adds N generated contacts.
+    `clock` (Unix seconds, `time.time` by default) is the workspace's time: every timestamp it
+    writes and its rate limit windows follow it, so a test can pass a clock it moves.
     Hold `lock` around each call when several threads share the workspace.
     """
 
@@ -35,14 +41,18 @@ class Workspace:
         self.token = token
         self.state = State(clock)
         self.lock = self.state.lock
+        self.admins = Admins(self.state)
         self.contacts = Contacts(self.state)
         self.companies = Companies(self.state)
-        self.conversations = Conversations(self.state)
-        self.tickets = Tickets(self.state)
-        self.messages = Messages(self.state)
-        self.settings = Settings(self.state)
+        self.conversations = Conversations(self.state, self.contacts)
+        self.tickets = Tickets(self.state, self.contacts)
+        self.messages = Messages(self.state, self.conversations)
         seed_settings(self.state)
         if seed == "default":
-            seed_customers(self.state)
+            seed_customers(self)
         if contacts:
-            generate_contacts(self.state, contacts, random_seed)
+            generate_contacts(self.contacts, contacts, random_seed)
+
+    @property
+    def clock(self) -> Clock:
+        return self.state.clock

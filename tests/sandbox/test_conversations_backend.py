@@ -1,4 +1,4 @@
-"""The sandbox's inbox over HTTP: replies, tickets, messages, and conversation search.
+"""The sandbox's conversations over HTTP: replies that append parts, and conversation search.
 
 The default seed holds conversations "100" to "103", started four days to one day before
 the clock; "100" and "103" have an admin reply, and "103" is closed.
@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-INES = "991267801"
+from .conftest import contact_of
+
 SAM = "991267802"
-DAY = 86_400
-
-
-def contact_of(api, conversation_id: str) -> str:
-    conversation = api.ok("GET", f"/conversations/{conversation_id}")
-    return conversation["contacts"]["contacts"][0]["id"]
 
 
 def parts_of(conversation: dict) -> list[dict]:
@@ -175,174 +170,6 @@ def test_admin_note_leaves_a_closed_conversation_closed(sandbox_api):
 
 def test_reply_to_an_unknown_conversation_is_not_found(sandbox_api):
     sandbox_api.error("POST", "/conversations/999/reply", 404, "not_found", json=admin_reply())
-
-
-# Tickets
-
-
-def ticket_for(contact_id: str, **fields) -> dict:
-    return {
-        "ticket_type_id": "1",
-        "contacts": [{"id": contact_id}],
-        "ticket_attributes": {"_default_title_": "Export broken"},
-    } | fields
-
-
-def test_ticket_is_created_for_a_contact(sandbox_api):
-    contact_id = contact_of(sandbox_api, "100")
-
-    ticket = sandbox_api.ok("POST", "/tickets", json=ticket_for(contact_id))
-
-    assert ticket["type"] == "ticket"
-    assert ticket["ticket_type"]["id"] == "1"
-    assert ticket["ticket_attributes"] == {"_default_title_": "Export broken"}
-    assert [each["id"] for each in ticket["contacts"]["contacts"]] == [contact_id]
-    assert ticket["ticket_state"]["category"] == "submitted"
-
-
-def test_created_ticket_is_fetched_by_id(sandbox_api):
-    ticket = sandbox_api.ok("POST", "/tickets", json=ticket_for(contact_of(sandbox_api, "100")))
-    assert sandbox_api.ok("GET", f"/tickets/{ticket['id']}") == ticket
-
-
-def test_ticket_type_id_may_be_a_number(sandbox_api):
-    payload = ticket_for(contact_of(sandbox_api, "100"), ticket_type_id=1)
-    assert sandbox_api.ok("POST", "/tickets", json=payload)["ticket_type"]["id"] == "1"
-
-
-def test_ticket_of_an_unknown_type_is_rejected(sandbox_api):
-    payload = ticket_for(contact_of(sandbox_api, "100"), ticket_type_id="77")
-    error = sandbox_api.error("POST", "/tickets", 400, "parameter_invalid", json=payload)
-    assert error["field"] == "ticket_type_id"
-
-
-def test_ticket_without_a_type_is_parameter_not_found(sandbox_api):
-    payload = ticket_for(contact_of(sandbox_api, "100"))
-    del payload["ticket_type_id"]
-    sandbox_api.error("POST", "/tickets", 400, "parameter_not_found", json=payload)
-
-
-def test_ticket_for_an_unknown_contact_is_not_found(sandbox_api):
-    payload = ticket_for("6762f0dd0000000000000999")
-    sandbox_api.error("POST", "/tickets", 404, "not_found", json=payload)
-
-
-def test_ticket_without_contacts_is_rejected(sandbox_api):
-    payload = ticket_for("unused", contacts=[])
-    error = sandbox_api.error("POST", "/tickets", 400, "parameter_invalid", json=payload)
-    assert error["field"] == "contacts"
-
-
-def test_ticket_for_a_new_email_raises_a_lead(sandbox_api):
-    payload = ticket_for("unused", contacts=[{"email": "walk-in@visitor.example"}])
-
-    ticket = sandbox_api.ok("POST", "/tickets", json=payload)
-
-    contact_id = ticket["contacts"]["contacts"][0]["id"]
-    lead = sandbox_api.ok("GET", f"/contacts/{contact_id}")
-    assert (lead["role"], lead["email"]) == ("lead", "walk-in@visitor.example")
-
-
-def test_ticket_with_an_unknown_attribute_is_rejected_by_name(sandbox_api):
-    payload = ticket_for(contact_of(sandbox_api, "100"), ticket_attributes={"mood": "grumpy"})
-    error = sandbox_api.error("POST", "/tickets", 400, "parameter_invalid", json=payload)
-    assert "mood" in error["message"]
-    assert error["field"] == "ticket_attributes.mood"
-
-
-def test_unknown_ticket_is_ticket_not_found(sandbox_api):
-    error = sandbox_api.error("GET", "/tickets/424242", 404, "ticket_not_found")
-    assert error["message"] == "Ticket not found"
-
-
-# Messages
-
-
-def message(contact_id: str, role: str = "user", **fields) -> dict:
-    return {
-        "message_type": "inapp",
-        "body": "Your export is ready.",
-        "from": {"type": "admin", "id": INES},
-        "to": {"type": role, "id": contact_id},
-    } | fields
-
-
-def test_inapp_message_opens_a_conversation(sandbox_api):
-    contact_id = contact_of(sandbox_api, "100")
-
-    sent = sandbox_api.ok("POST", "/messages", json=message(contact_id))
-
-    assert sent["type"] == "admin_message"
-    assert sent["message_type"] == "inapp"
-    assert sent["owner"]["id"] == INES
-    conversation = sandbox_api.ok("GET", f"/conversations/{sent['conversation_id']}")
-    assert conversation["source"]["body"] == "Your export is ready."
-    assert conversation["source"]["author"]["id"] == INES
-    assert [each["id"] for each in conversation["contacts"]["contacts"]] == [contact_id]
-
-
-def test_message_conversation_is_listed(sandbox_api):
-    sent = sandbox_api.ok("POST", "/messages", json=message(contact_of(sandbox_api, "100")))
-    listed = sandbox_api.ok("GET", "/conversations")
-    assert sent["conversation_id"] in [each["id"] for each in listed["conversations"]]
-    assert listed["total_count"] == 5
-
-
-def test_email_message_carries_its_subject(sandbox_api):
-    payload = message(contact_of(sandbox_api, "100"), message_type="email", subject="Export")
-
-    sent = sandbox_api.ok("POST", "/messages", json=payload)
-
-    assert sent["subject"] == "Export"
-    conversation = sandbox_api.ok("GET", f"/conversations/{sent['conversation_id']}")
-    assert conversation["source"]["type"] == "email"
-    assert conversation["source"]["subject"] == "Export"
-
-
-def test_email_message_without_subject_is_unprocessable(sandbox_api):
-    payload = message(contact_of(sandbox_api, "100"), message_type="email")
-    error = sandbox_api.error("POST", "/messages", 422, "parameter_not_found", json=payload)
-    assert "subject" in error["message"]
-
-
-def test_message_type_in_app_with_underscore_is_rejected(sandbox_api):
-    payload = message(contact_of(sandbox_api, "100"), message_type="in_app")
-    error = sandbox_api.error("POST", "/messages", 400, "parameter_invalid", json=payload)
-    assert error["field"] == "message_type"
-
-
-def test_message_from_an_unknown_admin_is_admin_not_found(sandbox_api):
-    payload = message(contact_of(sandbox_api, "100"), **{"from": {"type": "admin", "id": "1"}})
-    sandbox_api.error("POST", "/messages", 404, "admin_not_found", json=payload)
-
-
-def test_message_to_an_unknown_contact_is_not_found(sandbox_api):
-    sandbox_api.error(
-        "POST", "/messages", 404, "not_found", json=message("6762f0dd0000000000000999")
-    )
-
-
-def test_message_to_a_user_addressed_as_lead_is_not_found(sandbox_api):
-    payload = message(contact_of(sandbox_api, "100"), role="lead")
-    sandbox_api.error("POST", "/messages", 404, "not_found", json=payload)
-
-
-def test_message_to_a_lead(sandbox_api):
-    lead = sandbox_api.ok(
-        "POST",
-        "/contacts/search",
-        json={"query": {"field": "role", "operator": "=", "value": "lead"}},
-    )["data"][0]
-
-    sent = sandbox_api.ok("POST", "/messages", json=message(lead["id"], role="lead"))
-
-    conversation = sandbox_api.ok("GET", f"/conversations/{sent['conversation_id']}")
-    assert conversation["contacts"]["contacts"][0]["id"] == lead["id"]
-
-
-def test_rejected_message_opens_no_conversation(sandbox_api):
-    sandbox_api.call("POST", "/messages", json=message(contact_of(sandbox_api, "100"), role="lead"))
-    assert sandbox_api.ok("GET", "/conversations")["total_count"] == 4
 
 
 # Conversation search

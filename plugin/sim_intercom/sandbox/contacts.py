@@ -1,0 +1,158 @@
+"""Contacts: users and leads, created, updated, listed, searched, deleted, attached to companies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import render, search
+from .errors import CompanyNotFound, Conflict, ContactNotFound, ParameterInvalid
+from .paging import Cursor, Page, cursor_page, resume_position
+from .records import Company, Contact
+from .state import State, get_or_404
+
+ID_PREFIX = "6762f0dd"
+
+
+@dataclass(frozen=True)
+class ContactFields:
+    """A contact's writable fields as a request gave them; `given` names those it sent,
+    null included, so an update changes only those."""
+
+    given: frozenset[str] = frozenset()
+    role: str | None = None
+    external_id: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    avatar: str | None = None
+    signed_up_at: int | None = None
+    last_seen_at: int | None = None
+    owner_id: int | None = None
+    unsubscribed_from_emails: bool | None = None
+    custom_attributes: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """A contact named by one of its keys: `id`, `external_id` or `email`."""
+
+    key: str
+    value: str
+
+
+class Contacts:
+    """Users and leads, unique on email (among users) and external_id."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def create(self, fields: ContactFields, *, created_at: int | None = None) -> Contact:
+        """The one way a contact comes to be, whoever asks: checked, stored and indexed."""
+        self._check(fields)
+        if fields.email is None and fields.external_id is None and fields.role is None:
+            raise ParameterInvalid("Either email, external_id or role is required", field="email")
+        now = self.state.now() if created_at is None else created_at
+        contact = Contact(
+            id=self.state.object_id("contact", ID_PREFIX),
+            role=fields.role or "user",
+            created_at=now,
+            updated_at=now,
+        )
+        self._check_unique(contact, fields)
+        self._write(contact, fields)
+        self.state.contacts[contact.id] = contact
+        return contact
+
+    def get(self, contact_id: str) -> Contact:
+        return get_or_404(self.state.contacts, contact_id, ContactNotFound)
+
+    def find(self, ref: ContactRef) -> Contact | None:
+        """The contact `ref` names, if any; by email, only a user (leads may share one)."""
+        state = self.state
+        if ref.key == "external_id":
+            return state.contacts.get(state.contact_by_external_id.get(ref.value, ""))
+        if ref.key == "email":
+            return state.contacts.get(state.contact_by_email.get(ref.value.casefold(), ""))
+        return state.contacts.get(ref.value)
+
+    def update(self, contact: Contact, fields: ContactFields) -> Contact:
+        self._check(fields)
+        self._check_unique(contact, fields)
+        self._unindex(contact)
+        self._write(contact, fields)
+        contact.updated_at = self.state.now()
+        return contact
+
+    def delete(self, contact_id: str) -> Contact:
+        contact = self.get(contact_id)
+        self._unindex(contact)
+        del self.state.contacts[contact_id]
+        for company_id in contact.company_ids or ():
+            company = self.state.companies.get(company_id)
+            if company is not None:
+                company.contact_ids.discard(contact_id)
+        return contact
+
+    def list(self, per_page: int, cursor: Cursor) -> Page[Contact]:
+        """Contacts in creation order; a cursor resumes after its last contact, even when
+        contacts before it were deleted meanwhile."""
+        contacts = list(self.state.contacts.values())
+        cursor = resume_position(contacts, cursor, _id_of)
+        return cursor_page(contacts, per_page, cursor, _id_of)
+
+    def search(self, request: search.SearchRequest) -> Page[Contact]:
+        return search.find(self.state.contacts, render.contact_for_search, request)
+
+    def attach_company(self, contact: Contact, company_id: str) -> Company:
+        company = get_or_404(self.state.companies, company_id, CompanyNotFound)
+        if company.id not in (contact.company_ids or ()):
+            contact.company_ids = [*(contact.company_ids or ()), company.id]
+        company.contact_ids.add(contact.id)
+        return company
+
+    def _check(self, fields: ContactFields) -> None:
+        owner = fields.owner_id
+        if owner is not None and str(owner) not in self.state.admins:
+            raise ParameterInvalid(f"owner_id {owner} is not an admin", field="owner_id")
+        if fields.custom_attributes:
+            self.state.check_custom_attributes("contact", fields.custom_attributes)
+
+    def _check_unique(self, contact: Contact, fields: ContactFields) -> None:
+        role = fields.role or contact.role
+        email = fields.email if "email" in fields.given else contact.email
+        external_id = fields.external_id if "external_id" in fields.given else contact.external_id
+        others = []
+        if email and role == "user":
+            others.append(self.state.contact_by_email.get(email.casefold()))
+        if external_id:
+            others.append(self.state.contact_by_external_id.get(external_id))
+        for other in others:
+            if other is not None and other != contact.id:
+                raise Conflict(f"A contact matching those details already exists with id={other}")
+
+    def _write(self, contact: Contact, fields: ContactFields) -> None:
+        for name in fields.given:
+            value = getattr(fields, name)
+            if name == "custom_attributes":
+                merged = {**(contact.custom_attributes or {}), **(value or {})}
+                contact.custom_attributes = merged or None
+            elif name == "unsubscribed_from_emails" and value is None:
+                continue
+            else:
+                setattr(contact, name, value)
+        if contact.email and contact.role == "user":
+            self.state.contact_by_email[contact.email.casefold()] = contact.id
+        if contact.external_id:
+            self.state.contact_by_external_id[contact.external_id] = contact.id
+
+    def _unindex(self, contact: Contact) -> None:
+        by_email = self.state.contact_by_email
+        if contact.email and by_email.get(contact.email.casefold()) == contact.id:
+            del by_email[contact.email.casefold()]
+        if contact.external_id:
+            self.state.contact_by_external_id.pop(contact.external_id, None)
+
+
+def _id_of(record: Contact) -> str:
+    return record.id

@@ -1,0 +1,228 @@
+"""The workspace's records: plain, compact dataclasses; `render` turns them into Intercom's JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CONTACT_AUTHORS = frozenset({"user", "lead", "contact"})
+ADMIN_AUTHORS = frozenset({"admin", "bot"})
+
+
+@dataclass(slots=True)
+class Admin:
+    """A teammate; `bot` marks the Fin-like operator that authors automated parts."""
+
+    id: str
+    name: str
+    email: str
+    job_title: str = ""
+    has_inbox_seat: bool = True
+    bot: bool = False
+    team_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DataAttribute:
+    """A contact, company or conversation attribute; `custom` ones hold `custom_attributes`."""
+
+    id: int
+    model: str
+    name: str
+    data_type: str
+    label: str
+    custom: bool
+    admin_id: str
+    archived: bool = False
+    created_at: int = 1_700_000_000
+
+
+@dataclass(slots=True)
+class Contact:
+    """A user or lead; optional fields stay None so 100,000 of them fit in modest memory."""
+
+    id: str
+    role: str
+    created_at: int
+    updated_at: int
+    email: str | None = None
+    external_id: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    avatar: str | None = None
+    owner_id: int | None = None
+    unsubscribed_from_emails: bool = False
+    signed_up_at: int | None = None
+    last_seen_at: int | None = None
+    last_replied_at: int | None = None
+    last_contacted_at: int | None = None
+    location: tuple[str | None, str | None, str | None, str | None, str | None] | None = None
+    custom_attributes: dict[str, Any] | None = None
+    tag_ids: list[str] | None = None
+    note_ids: list[str] | None = None
+    company_ids: list[str] | None = None
+
+
+@dataclass(slots=True)
+class Company:
+    """A company, upserted on its own `company_id`; `contact_ids` make its user_count."""
+
+    id: str
+    company_id: str
+    created_at: int
+    updated_at: int
+    name: str | None = None
+    plan: str | None = None
+    remote_created_at: int | None = None
+    size: int | None = None
+    website: str | None = None
+    industry: str | None = None
+    monthly_spend: int = 0
+    session_count: int = 0
+    last_request_at: int | None = None
+    custom_attributes: dict[str, Any] = field(default_factory=dict)
+    contact_ids: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote a message or part, as they were then: an admin, a bot, a user or a lead."""
+
+    type: str
+    id: str
+    name: str | None
+    email: str | None
+
+
+def admin_author(admin: Admin) -> Author:
+    return Author("bot" if admin.bot else "admin", admin.id, admin.name, admin.email)
+
+
+def contact_author(contact: Contact) -> Author:
+    return Author(contact.role, contact.id, contact.name, contact.email)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to a reply by its URL."""
+
+    name: str
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The message that opened a conversation."""
+
+    type: str
+    id: str
+    delivered_as: str
+    subject: str
+    body: str
+    author: Author
+
+
+@dataclass(slots=True)
+class Part:
+    """One conversation part: a reply, a note, or an event such as close or assignment."""
+
+    id: str
+    part_type: str
+    body: str | None
+    created_at: int
+    author: Author
+    state: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(slots=True)
+class Conversation:
+    """A conversation: its source message, its parts, its state and participants."""
+
+    id: str
+    created_at: int
+    updated_at: int
+    source: Source
+    contact_ids: list[str]
+    parts: list[Part] = field(default_factory=list)
+    state: str = "open"
+    read: bool = False
+    priority: str = "not_priority"
+    admin_assignee_id: int | None = None
+    team_assignee_id: int | None = None
+    waiting_since: int | None = None
+    snoozed_until: int | None = None
+    title: str | None = None
+    custom_attributes: dict[str, Any] = field(default_factory=dict)
+
+    def contact_reply_times(self) -> list[int]:
+        """When contacts wrote: the opening message if a contact sent it, then their parts."""
+        opened = [self.created_at] if self.source.author.type in CONTACT_AUTHORS else []
+        return opened + [p.created_at for p in self.parts if p.author.type in CONTACT_AUTHORS]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTypeAttribute:
+    """An attribute of a ticket type; Intercom's own start and end with `_`."""
+
+    id: str
+    name: str
+    data_type: str
+    order: int
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TicketState:
+    """A state a ticket of a type can be in; `category` is submitted, in_progress or resolved."""
+
+    id: str
+    category: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketType:
+    """A ticket type: its attributes (`_default_title_`, `_default_description_`...), states."""
+
+    id: str
+    name: str
+    description: str
+    icon: str
+    category: str
+    created_at: int
+    attributes: tuple[TicketTypeAttribute, ...]
+    states: tuple[TicketState, ...]
+
+    def attribute_names(self) -> set[str]:
+        return {each.name for each in self.attributes}
+
+
+@dataclass(slots=True)
+class Ticket:
+    """A ticket of a ticket type, raised for one or more contacts."""
+
+    id: str
+    ticket_id: str
+    ticket_type: TicketType
+    attributes: dict[str, Any]
+    state: TicketState
+    contact_ids: list[str]
+    created_at: int
+    admin_assignee_id: str = "0"
+    team_assignee_id: str = "0"
+    company_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """An admin-initiated message, and the conversation it opened."""
+
+    id: str
+    message_type: str
+    created_at: int
+    body: str
+    subject: str | None
+    owner: Author
+    conversation_id: str

@@ -1,0 +1,202 @@
+"""The paths the sandbox serves: each reads its typed parameters, calls a backend, renders.
+
+Path parameters are named as in Intercom's API description (`/contacts/{contact_id}`). The
+resource a path names is looked up before the body is read (it is the first argument), so
+an unknown id is a 404 whatever the body holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import params, render
+from .paging import numbered_page
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a route handler gets: named path parameters, the query and the JSON body."""
+
+    path: dict[str, str]
+    query: dict[str, str]
+    body: dict[str, Any]
+
+
+Handler = Callable[["Workspace", Call], Json]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A method on a path template, and the handler that answers it."""
+
+    method: str
+    path: str
+    handler: Handler
+
+
+ROUTES: list[Route] = []
+
+
+def route(method: str, path: str) -> Callable[[Handler], Handler]:
+    """Register the decorated handler for `method` on `path`."""
+
+    def register(handler: Handler) -> Handler:
+        ROUTES.append(Route(method, path, handler))
+        return handler
+
+    return register
+
+
+# Admins and workspace settings
+
+
+@route("GET", "/me")
+def me(w: Workspace, call: Call) -> Json:
+    return render.me(w.admins.me())
+
+
+@route("GET", "/admins")
+def list_admins(w: Workspace, call: Call) -> Json:
+    return render.admins(w.admins.team())
+
+
+@route("GET", "/admins/{admin_id}")
+def get_admin(w: Workspace, call: Call) -> Json:
+    return render.admin(w.admins.get(call.path["admin_id"]))
+
+
+@route("GET", "/ticket_types")
+def list_ticket_types(w: Workspace, call: Call) -> Json:
+    return render.ticket_types(w.admins.ticket_types())
+
+
+@route("GET", "/data_attributes")
+def list_data_attributes(w: Workspace, call: Call) -> Json:
+    return render.data_attributes(
+        w.admins.data_attributes(*params.data_attribute_filter(call.query))
+    )
+
+
+# Contacts
+
+
+@route("POST", "/contacts")
+def create_contact(w: Workspace, call: Call) -> Json:
+    return render.contact(w.contacts.create(params.contact_fields(call.body)))
+
+
+@route("GET", "/contacts")
+def list_contacts(w: Workspace, call: Call) -> Json:
+    per_page, cursor = params.per_page(call.query, 50), params.cursor(call.query)
+    return render.listing(w.contacts.list(per_page, cursor), render.contact)
+
+
+@route("POST", "/contacts/search")
+def search_contacts(w: Workspace, call: Call) -> Json:
+    found = w.contacts.search(params.search_request(call.body, "contact"))
+    return render.listing(found, render.contact)
+
+
+@route("GET", "/contacts/{contact_id}")
+def get_contact(w: Workspace, call: Call) -> Json:
+    return render.contact(w.contacts.get(call.path["contact_id"]))
+
+
+@route("PUT", "/contacts/{contact_id}")
+def update_contact(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.contact(w.contacts.update(contact, params.contact_fields(call.body)))
+
+
+@route("DELETE", "/contacts/{contact_id}")
+def delete_contact(w: Workspace, call: Call) -> Json:
+    return render.deleted_contact(w.contacts.delete(call.path["contact_id"]))
+
+
+@route("POST", "/contacts/{contact_id}/companies")
+def attach_company(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.company(w.contacts.attach_company(contact, params.company_to_attach(call.body)))
+
+
+# Companies
+
+
+@route("POST", "/companies")
+def upsert_company(w: Workspace, call: Call) -> Json:
+    return render.company(w.companies.upsert(params.company_fields(call.body)))
+
+
+@route("GET", "/companies")
+def find_companies(w: Workspace, call: Call) -> Json:
+    """By `company_id` or `name` (404 when none match), else every company."""
+    found = w.companies.find(call.query.get("company_id"), call.query.get("name"))
+    return render.company_list(numbered_page(found, *params.company_page(call.query)))
+
+
+@route("POST", "/companies/list")
+def list_companies(w: Workspace, call: Call) -> Json:
+    """Companies with contacts; the options are query parameters, even on this POST."""
+    listed = w.companies.list(params.descending(call.query))
+    return render.company_list(numbered_page(listed, *params.company_page(call.query)))
+
+
+@route("GET", "/companies/{company_id}")
+def get_company(w: Workspace, call: Call) -> Json:
+    return render.company(w.companies.get(call.path["company_id"]))
+
+
+# Conversations
+
+
+@route("GET", "/conversations")
+def list_conversations(w: Workspace, call: Call) -> Json:
+    per_page = params.per_page(call.query, 20)
+    sort, descending = params.conversation_order(call.query)
+    listed = w.conversations.list(per_page, sort, descending, params.cursor(call.query))
+    return render.conversation_list(listed, w.state.contacts)
+
+
+@route("POST", "/conversations/search")
+def search_conversations(w: Workspace, call: Call) -> Json:
+    found = w.conversations.search(params.search_request(call.body, "conversation"))
+    return render.conversation_list(found, w.state.contacts)
+
+
+@route("GET", "/conversations/{conversation_id}")
+def get_conversation(w: Workspace, call: Call) -> Json:
+    as_text = params.as_text(call.query)
+    conversation = w.conversations.get(call.path["conversation_id"])
+    return render.conversation(conversation, w.state.contacts, as_text=as_text)
+
+
+@route("POST", "/conversations/{conversation_id}/reply")
+def reply(w: Workspace, call: Call) -> Json:
+    conversation = w.conversations.get(call.path["conversation_id"])
+    replied = w.conversations.reply(conversation, params.reply(call.body))
+    return render.conversation(replied, w.state.contacts)
+
+
+# Tickets and messages
+
+
+@route("POST", "/tickets")
+def create_ticket(w: Workspace, call: Call) -> Json:
+    return render.ticket(w.tickets.create(params.new_ticket(call.body)), w.state.contacts)
+
+
+@route("GET", "/tickets/{ticket_id}")
+def get_ticket(w: Workspace, call: Call) -> Json:
+    return render.ticket(w.tickets.get(call.path["ticket_id"]), w.state.contacts)
+
+
+@route("POST", "/messages")
+def create_message(w: Workspace, call: Call) -> Json:
+    return render.message(w.messages.create(params.new_message(call.body)))
