@@ -211,6 +211,6 @@ def test_the_version_is_written_once_and_read_everywhere():
 
     version = default_catalog().manifest.version
     assert sim_intercom.__version__ == version
-    assert USER_AGENT == f"sim-intercom/{version}"
+    assert f"sim-intercom/{version}" == USER_AGENT
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
     assert "version" not in project and "version" in project["dynamic"]

@@ -35,3 +35,25 @@ def test_the_readme_states_both_commands():
     assert ".venv/bin/pip install . && .venv/bin/sim-intercom demo" in README
     assert ".venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest" in README
     assert ".venv/bin/python -m pytest" in (REPO_ROOT / ".ci" / "run").read_text()
+
+
+def _layout_modules() -> set[str]:
+    """The modules named in the README's layout table of the package, with their folders:
+    in a cell like `sandbox/a.py`, `b.py`, the later names share the first one's folder."""
+    section = README.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = set()
+    for row in re.findall(r"^\| (`[^|]+) \|", section, flags=re.MULTILINE):
+        names = re.findall(r"`([^`]+\.py)`", row)
+        folder = names[0].rpartition("/")[0] if names else ""
+        named |= {name if "/" in name or not folder else f"{folder}/{name}" for name in names}
+    return {name for name in named if not name.startswith(("benchmarks/", "tests/"))}
+
+
+def test_the_readme_layout_names_every_module_of_the_package():
+    package = REPO_ROOT / "plugin" / "sim_intercom"
+    modules = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "_version.py"
+    }
+    assert modules == _layout_modules()

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from openapi import OPENAPI_FILE
+from sim_intercom.manifest import default_catalog
 from spec_tables import JSON_TYPES, SPEC, spec_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -321,12 +322,19 @@ def test_manifest_lists_the_sixteen_tools_each_with_its_schema():
         assert _read(path)["title"] == tool["id"]
 
 
-def test_every_tool_is_in_exactly_one_block_group_of_its_resource():
-    groups = manifest()["block"]["groups"]
+def test_every_tool_is_in_exactly_one_palette_group_of_its_resource():
+    groups = default_catalog().palette()
     placed = [(group["resource"], op["tool"]) for group in groups for op in group["operations"]]
     assert sorted(tool for _, tool in placed) == sorted(OUTPUTS)
     resources = {tool["id"]: tool["resource"] for tool in manifest()["tools"]}
     assert all(resources[tool] == resource for resource, tool in placed)
+
+
+def test_palette_labels_are_the_tool_names_written_once():
+    names = {tool["id"]: tool["name"] for tool in manifest()["tools"]}
+    operations = [op for group in default_catalog().palette() for op in group["operations"]]
+    assert all(op["label"] == names[op["tool"]] for op in operations)
+    assert all("operations" not in group for group in manifest()["block"]["groups"])
 
 
 def test_block_groups_follow_the_resource_order():

@@ -33,7 +33,8 @@ def decode_json(body: bytes, max_depth: int = MAX_ANSWER_DEPTH) -> Any:
         value = json.loads(body, parse_constant=_no_constant)
     except RecursionError:
         raise ValueError(f"nested deeper than {max_depth} levels") from None
-    if isinstance(value, dict | list) and depth_exceeds(value, max_depth):
+    shallow = body.count(b"{") + body.count(b"[") <= max_depth
+    if not shallow and isinstance(value, dict | list) and depth_exceeds(value, max_depth):
         raise ValueError(f"nested deeper than {max_depth} levels")
     return value
 

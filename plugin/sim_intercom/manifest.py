@@ -41,15 +41,9 @@ class Credential(_Strict):
     options: list[str] = Field(default_factory=list)
 
 
-class BlockOperation(_Strict):
-    tool: str
-    label: str
-
-
 class BlockGroup(_Strict):
     resource: str
     label: str
-    operations: list[BlockOperation] = Field(min_length=1)
 
 
 class Block(_Strict):
@@ -131,6 +125,22 @@ class Catalog:
 
     manifest: Manifest
     tools: dict[str, Tool]
+
+    def palette(self) -> list[dict[str, Any]]:
+        """The block's operation groups, derived from the tools: resource, label, and each
+        tool of that resource (in manifest order) with its name as its label."""
+        return [
+            {
+                "resource": group.resource,
+                "label": group.label,
+                "operations": [
+                    {"tool": tool.id, "label": tool.entry.name}
+                    for tool in self.tools.values()
+                    if tool.entry.resource == group.resource
+                ],
+            }
+            for group in self.manifest.block.groups
+        ]
 
 
 def data_root() -> Path:
@@ -237,13 +247,18 @@ def _tool_schemas(
 
 
 def _check_block(manifest: Manifest) -> None:
-    tool_ids = {tool.id for tool in manifest.tools}
-    grouped = [op.tool for group in manifest.block.groups for op in group.operations]
-    for tool_id in grouped:
-        if tool_id not in tool_ids:
-            raise ManifestError(f"manifest.yaml: block.groups: unknown tool {tool_id!r}")
-    for tool_id in sorted(tool_ids - set(grouped)):
-        raise ManifestError(f"manifest.yaml: block.groups: tool {tool_id!r} is in no group")
+    grouped = [group.resource for group in manifest.block.groups]
+    used = {tool.resource for tool in manifest.tools}
+    for index, tool in enumerate(manifest.tools):
+        if tool.resource not in grouped:
+            raise ManifestError(
+                f"manifest.yaml: tools.{index}.resource: {tool.resource!r} has no block group"
+            )
+    for resource in grouped:
+        if resource not in used or grouped.count(resource) > 1:
+            raise ManifestError(
+                f"manifest.yaml: block.groups: {resource!r} must have tools and one group"
+            )
 
 
 def load_catalog(root: Path | None = None) -> Catalog:

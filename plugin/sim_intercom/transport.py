@@ -197,6 +197,7 @@ class Transport:
         self.sleep = sleep
         self.random_fraction = random_fraction
         self._lock = threading.Lock()
+        self._environments: dict[str, dict[str, Any]] = {}
 
     def __repr__(self) -> str:
         return f"<Transport pool={POOL_SIZE} max_answer_bytes={self.max_answer_bytes}>"
@@ -277,6 +278,19 @@ class Transport:
         if report is not None:
             self.budget.record(key, report, self.clock())
 
+    def _environment(self, base_url: str) -> dict[str, Any]:
+        """Proxies and CA bundle from the environment for a base URL, read once per URL.
+
+        `Session.send` alone would re-read every proxy variable on every request; this is
+        what `Session.request` would merge, computed once.
+        """
+        settings = self._environments.get(base_url)
+        if settings is None:
+            merged = self.session.merge_environment_settings(base_url, {}, True, None, None)
+            settings = {**merged, "stream": True}
+            self._environments[base_url] = settings
+        return settings
+
     def _prepare(self, request: ApiRequest, endpoint: Endpoint) -> requests.PreparedRequest:
         """Prepare the request, keeping the path exactly as encoded.
 
@@ -315,7 +329,7 @@ class Transport:
                 prepared,
                 timeout=(endpoint.connect_timeout, endpoint.read_timeout),
                 allow_redirects=False,
-                stream=True,
+                **self._environment(endpoint.base_url),
             )
         except Exception as exc:  # every way the exchange can fail is a network error
             logger.debug("request failed method=%s path=%s", request.method, request.path)
@@ -333,14 +347,15 @@ class Transport:
             raise network_error(exc, request) from None
         finally:
             response.close()
-        logger.debug(
-            "request method=%s path=%s status=%s elapsed_ms=%.1f request_id=%s",
-            request.method,
-            request.path,
-            response.status_code,
-            (self.monotonic() - started) * 1000,
-            response.headers.get("X-Request-Id"),
-        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "request method=%s path=%s status=%s elapsed_ms=%.1f request_id=%s",
+                request.method,
+                request.path,
+                response.status_code,
+                (self.monotonic() - started) * 1000,
+                response.headers.get("X-Request-Id"),
+            )
         return Answer(response.status_code, response.headers, body)
 
     def _read(self, response: requests.Response, request: ApiRequest, deadline: float) -> bytes:
@@ -357,6 +372,8 @@ class Transport:
             if size > cap:
                 raise _too_large(response, request, cap)
             chunks.append(chunk)
+            if response.raw.length_remaining == 0:
+                break
             remaining = deadline - self.monotonic()
             if remaining <= 0:
                 raise NetworkError(

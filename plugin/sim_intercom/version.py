@@ -3,6 +3,8 @@ metadata and `_version.py`; read here from the latter, which is faster than the 
 
 from __future__ import annotations
 
+__all__ = ["DISTRIBUTION", "USER_AGENT", "__version__"]
+
 DISTRIBUTION = "sim-intercom"
 
 try:

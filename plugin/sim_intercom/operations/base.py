@@ -67,9 +67,11 @@ def optional_int(body: Mapping[str, Any], name: str, default: int | None) -> int
 class Operation:
     """One tool's request to Intercom, as data; code only where Intercom's semantics need it.
 
-    `path` names path parameters in braces (`/contacts/{contactId}`); `query` and `body`
-    list the parameters sent as they are; `rename` maps a parameter to Intercom's name;
-    `convert` turns a parameter into the type Intercom declares (string ids to integers).
+    `path` names path parameters in braces (`/contacts/{contactId}`). Every other parameter
+    the caller gave (the schema says which exist) is sent as it is: in the query string for
+    GET and DELETE or when `in_query`, else in the JSON body; `local` names parameters the
+    plugin uses itself instead. `rename` maps a parameter to Intercom's name; `convert`
+    turns one into the type Intercom declares (string ids to integers).
     `lookups` are explicit steps that fetch what the request needs from Intercom before the
     request is built; building it (`build_body`) is pure. `natural_key` names parameters
     that make a write naturally idempotent (Intercom answers 409 to a duplicate), and
@@ -80,8 +82,8 @@ class Operation:
     method: str
     path: str
     shape: Shape
-    query: tuple[str, ...] = ()
-    body: tuple[str, ...] = ()
+    in_query: bool = False
+    local: tuple[str, ...] = ()
     rename: Mapping[str, str] = field(default_factory=dict)
     convert: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     refine: Refine | None = None
@@ -98,20 +100,25 @@ class Operation:
         converter = self.convert.get(name)
         return converter(params[name]) if converter else params[name]
 
-    def _pick(self, names: tuple[str, ...], params: Params) -> dict[str, Any]:
-        return {self.rename.get(n, n): self._value(n, params) for n in names if n in params}
+    def _rest(self, params: Params) -> dict[str, Any]:
+        """The parameters sent as they are: all but the path's and the plugin's own."""
+        kept = set(self.path_parameters()) | set(self.local)
+        return {
+            self.rename.get(name, name): self._value(name, params)
+            for name in params
+            if name not in kept
+        }
 
     def request(self, params: Params) -> ApiRequest:
         """The request for these parameters; pure: no lookup, no network."""
         path = self.path.format(
             **{name: encode_path_segment(params[name]) for name in self.path_parameters()}
         )
-        body: dict[str, Any] | None = None
         if self.build_body is not None:
-            body = self.build_body(params)
-        elif self.body:
-            body = self._pick(self.body, params)
-        return ApiRequest(self.method, path, self._pick(self.query, params), body)
+            return ApiRequest(self.method, path, {}, self.build_body(params))
+        if self.in_query or self.method in ("GET", "DELETE"):
+            return ApiRequest(self.method, path, self._rest(params), None)
+        return ApiRequest(self.method, path, {}, self._rest(params))
 
     def run(self, params: Params, client: IntercomClient) -> Output:
         """Look up what is needed, send the request, shape the answer, run the follow-up."""

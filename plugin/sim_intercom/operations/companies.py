@@ -6,18 +6,6 @@ from typing import Any
 
 from .base import Operation, Output, Params, as_object, next_cursor, optional_int, records, single
 
-COMPANY_FIELDS = (
-    "company_id",
-    "name",
-    "website",
-    "plan",
-    "size",
-    "industry",
-    "monthly_spend",
-    "custom_attributes",
-    "remote_created_at",
-)
-
 
 def _page_list(body: Any, params: Params) -> Output:
     """Companies page by number: `page`, `total_pages`, and `next_page` (None on the last)."""
@@ -42,7 +30,6 @@ OPERATIONS = (
         "POST",
         "/companies",
         single("company"),
-        body=COMPANY_FIELDS,
         convert={"monthly_spend": int},
     ),
     Operation("intercom_get_company", "GET", "/companies/{companyId}", single("company")),
@@ -51,6 +38,6 @@ OPERATIONS = (
         "POST",
         "/companies/list",
         _page_list,
-        query=("page", "per_page", "starting_after"),
+        in_query=True,
     ),
 )

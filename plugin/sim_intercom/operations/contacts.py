@@ -20,19 +20,6 @@ from .base import (
 )
 from .search import search_body
 
-CONTACT_FIELDS = (
-    "role",
-    "external_id",
-    "email",
-    "phone",
-    "name",
-    "avatar",
-    "signed_up_at",
-    "last_seen_at",
-    "owner_id",
-    "unsubscribed_from_emails",
-    "custom_attributes",
-)
 # Intercom's 409 for a duplicate contact: "A contact matching those details already exists
 # with id=6657add46abd0167d9419cd2".
 _EXISTING_ID = re.compile(r"\bid=([A-Za-z0-9_-]{1,64})")
@@ -104,7 +91,7 @@ OPERATIONS = (
         "POST",
         "/contacts",
         single("contact"),
-        body=CONTACT_FIELDS,
+        local=("company_id",),
         convert={"owner_id": int},
         natural_key=("email", "external_id"),
         recover=existing_contact,
@@ -116,7 +103,7 @@ OPERATIONS = (
         "PUT",
         "/contacts/{contactId}",
         single("contact"),
-        body=CONTACT_FIELDS,
+        local=("company_id",),
         convert={"owner_id": int},
         after=attach_company,
     ),
@@ -125,7 +112,6 @@ OPERATIONS = (
         "GET",
         "/contacts",
         cursor_list("contacts", "data"),
-        query=("per_page", "starting_after"),
     ),
     Operation(
         "intercom_search_contacts",

@@ -54,14 +54,12 @@ OPERATIONS = (
         "GET",
         "/conversations/{conversationId}",
         single("conversation"),
-        query=("display_as", "include_translations"),
     ),
     Operation(
         "intercom_list_conversations",
         "GET",
         "/conversations",
         cursor_list("conversations", "conversations"),
-        query=("per_page", "starting_after", "sort", "order"),
     ),
     Operation(
         "intercom_reply_conversation",
