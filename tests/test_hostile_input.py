@@ -163,3 +163,36 @@ def test_an_integral_float_is_sent_as_an_integer(plugin_manager):
 
 def test_a_fractional_float_for_an_integer_is_refused(run):
     invalid(run("intercom_list_contacts", {"per_page": 5.5}), "per_page")
+
+
+def test_a_nested_key_that_is_not_a_string_is_named(run):
+    params = {"contactId": "1", "custom_attributes": {None: "x"}}
+    detail = invalid(run("intercom_update_contact", params), "custom_attributes")
+    assert "key that is not a string" in detail["violations"][0]["message"]
+
+
+def test_thousands_of_unknown_names_give_a_short_error_at_once(run):
+    params = {f"unknown{n}-" + "k" * 2_000: "v" for n in range(20_000)}
+    result = run("intercom_list_contacts", params)
+    assert len(result["error"]) < 5_000
+    assert len(json.dumps(result)) < 100_000
+
+
+class LyingId(str):
+    """A str subclass whose text form is not its value."""
+
+    def __str__(self) -> str:
+        return "lies"
+
+
+@responses.activate
+def test_what_was_checked_is_what_is_sent_even_for_a_str_subclass(plugin_manager):
+    responses.get(f"{US}/contacts/c1", json=CONTACT)
+    result = execute_tool(
+        plugin_manager,
+        "intercom_get_contact",
+        {"contactId": LyingId("c1")},
+        {"accessToken": LyingId(TOKEN)},
+    )
+    assert result["success"] is True
+    assert responses.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"

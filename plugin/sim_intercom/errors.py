@@ -28,12 +28,26 @@ NOT_APPLIED: Outcome = "not_applied"
 UNKNOWN: Outcome = "unknown"
 
 
+MAX_PARAMETER_CHARS = 120
+MAX_MESSAGE_CHARS = 400
+MAX_VIOLATIONS = 100
+VIOLATIONS_IN_MESSAGE = 10
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 @dataclass(frozen=True)
 class Violation:
-    """One problem with one parameter."""
+    """One problem with one parameter; both texts are cut short, whatever they quote."""
 
     parameter: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parameter", _cut(self.parameter, MAX_PARAMETER_CHARS))
+        object.__setattr__(self, "message", _cut(self.message, MAX_MESSAGE_CHARS))
 
     def __str__(self) -> str:
         return f"{self.parameter}: {self.message}"
@@ -107,9 +121,12 @@ class InvalidInput(IntercomError, ValueError):
 
     @classmethod
     def from_violations(cls, violations: list[Violation]) -> InvalidInput:
-        lines = "; ".join(str(v) for v in violations)
+        """One error for all the problems: the first ten in its message, a hundred kept."""
+        lines = "; ".join(str(v) for v in violations[:VIOLATIONS_IN_MESSAGE])
+        if len(violations) > VIOLATIONS_IN_MESSAGE:
+            lines += f"; and {len(violations) - VIOLATIONS_IN_MESSAGE} more"
         noun = "parameter" if len(violations) == 1 else "parameters"
-        return cls(f"Invalid {noun}: {lines}", violations)
+        return cls(f"Invalid {noun}: {lines}", violations[:MAX_VIOLATIONS])
 
     def detail(self) -> dict[str, Any]:
         return {

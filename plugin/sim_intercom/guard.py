@@ -20,6 +20,7 @@ MAX_STRING_CHARS = 1_000_000
 MAX_VALUES = 100_000
 MAX_INT_BITS = 63
 QUOTE_CHARS = 200
+_ITEM = object()  # stands for "no key" beside the items of a list
 
 _quoter = reprlib.Repr()
 _quoter.maxstring = QUOTE_CHARS
@@ -84,10 +85,12 @@ def value_problem(value: Any) -> str | None:
         seen += 1
         if seen > MAX_VALUES:
             return f"holds more than {MAX_VALUES:,} values"
+        if isinstance(node, Mapping | list | tuple) and seen + len(node) > MAX_VALUES:
+            return f"holds more than {MAX_VALUES:,} values"
         if isinstance(node, Mapping):
             children = list(node.items())
         elif isinstance(node, list | tuple):
-            children = [(None, item) for item in node]
+            children = [(_ITEM, item) for item in node]
         else:
             problem = _scalar_problem(node)
             if problem:
@@ -96,7 +99,7 @@ def value_problem(value: Any) -> str | None:
         if depth >= MAX_DEPTH:
             return f"is nested more than {MAX_DEPTH} levels deep"
         for key, child in children:
-            if key is not None:
+            if key is not _ITEM:
                 if not isinstance(key, str):
                     return f"has a key that is not a string: {quote(key)}"
                 problem = _text_problem(key)
@@ -125,5 +128,22 @@ def mapping_problems(values: Any, what: str) -> tuple[dict[str, Any], list[Viola
         if problem:
             problems.append(Violation(key, problem))
         else:
-            found[key] = value
+            found[str.__str__(key)] = plain(value)
     return found, problems
+
+
+def plain(value: Any) -> Any:
+    """A copy of a checked value made of the built-in types only, so what was checked is
+    what is sent: a `str` subclass cannot render itself differently later. Checked values
+    nest at most `MAX_DEPTH` deep, so recursion is bounded."""
+    if value is None or isinstance(value, bool):
+        return value if value is None else bool(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, Mapping):
+        return {str.__str__(k): plain(v) for k, v in value.items()}
+    return [plain(item) for item in value]

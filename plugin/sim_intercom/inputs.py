@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from .errors import InvalidInput, Violation
+from .errors import MAX_VIOLATIONS, InvalidInput, Violation
 from .guard import quote, value_problem
 from .manifest import Tool
 
@@ -121,8 +121,8 @@ def _message(error: ValidationError) -> str:
         case "maxLength":
             return f"must be at most {value} characters"
         case "pattern":
-            if value == "^[0-9]+$":
-                return f"must be a numeric id (digits only), got {quote(instance)}"
+            if value == "^[0-9]{1,18}$":
+                return f"must be a numeric id (1 to 18 digits), got {quote(instance)}"
             return f"must match {value}, got {quote(instance)}"
         case "minItems":
             return "must not be empty" if value == 1 else f"must have at least {value} items"
@@ -169,7 +169,7 @@ def _alternatives_message(error: ValidationError) -> str:
 
 def dotted(parts: Iterable[Any]) -> str:
     """A place in the input as a reader writes it: `query.value[0].field`."""
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{str(p)[:60]}" for p in parts)
     return where.lstrip(".") or "input"
 
 
@@ -206,14 +206,14 @@ def _violations(
     root_schema: Mapping[str, Any] | None = None,
 ) -> list[Violation]:
     """One violation per problem, each named by its full place, none repeated."""
-    found: list[Violation] = []
+    found: dict[Violation, None] = {}
     for error in errors:
         place = [*([root] if root else []), *error.absolute_path]
         for key, message in _explain(error, root_schema or {}):
-            violation = Violation(dotted([*place, key] if key else place), message)
-            if violation not in found:
-                found.append(violation)
-    return found
+            found[Violation(dotted([*place, key] if key else place), message)] = None
+            if len(found) >= MAX_VIOLATIONS:
+                return list(found)
+    return list(found)
 
 
 def _decode_json_text(

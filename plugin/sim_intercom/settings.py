@@ -27,9 +27,9 @@ DEFAULT_REGION = "us"
 DEFAULT_VERSION = "2.14"
 TOKEN_CREDENTIAL = "accessToken"
 
-# Visible ASCII and Latin-1 letters, no control characters, no space at either end: what
-# an HTTP header value can carry unchanged.
-_HEADER_VALUE = re.compile(r"[\x21-\x7e\xa0-\xff](?:[\x20-\x7e\xa0-\xff]*[\x21-\x7e\xa0-\xff])?")
+# Visible ASCII and Latin-1 letters, no control characters, no space or no-break space at
+# either end: what an HTTP header value can carry unchanged.
+_HEADER_VALUE = re.compile(r"[\x21-\x7e\xa1-\xff](?:[\x20-\x7e\xa0-\xff]*[\x21-\x7e\xa1-\xff])?")
 
 
 @dataclass(frozen=True)
