@@ -8,6 +8,7 @@ request meets a 429. Throughput against the allowed rate is measured by
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -76,3 +77,17 @@ def test_under_a_rate_limit_every_call_succeeds_and_few_requests_meet_a_429(
     assert failures == []
     sent = sum(statuses.values())
     assert statuses[429] <= 0.05 * sent, statuses
+
+
+def test_thirty_two_threads_share_the_pool_without_churn(
+    plugin_manager, connections_opened, caplog
+):
+    caplog.set_level(logging.WARNING, logger="urllib3.connectionpool")
+    with SandboxServer() as server:
+        (listed,) = run_many(plugin_manager, server, [("intercom_list_contacts", {})])
+        contact_id = listed["output"]["contacts"][0]["id"]
+        calls = [("intercom_get_contact", {"contactId": contact_id})] * (THREADS * 8)
+        results = run_many(plugin_manager, server, calls)
+    assert all(r["success"] for r in results)
+    assert "Connection pool is full" not in caplog.text
+    assert len(connections_opened) <= THREADS

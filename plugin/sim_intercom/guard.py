@@ -40,15 +40,24 @@ def quote(value: Any) -> str:
 
 
 def depth_exceeds(value: Any, limit: int) -> bool:
-    """True when `value` nests mappings and lists more than `limit` deep (no recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+    """True when JSON `value` nests objects and arrays more than `limit` deep.
+
+    Level by level, without recursion; `type(...) is` rather than `isinstance` because this
+    runs over every answer, and JSON decoding makes only exact dicts and lists.
+    """
+    if type(value) is not dict and type(value) is not list:
+        return False
+    level = [value]
+    for _ in range(limit):
+        deeper: list[Any] = []
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                if type(child) is dict or type(child) is list:
+                    deeper.append(child)
+        if not deeper:
+            return False
+        level = deeper
+    return True
 
 
 def _text_problem(text: str) -> str | None:
