@@ -21,6 +21,7 @@ import platform
 import pstats
 import resource
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -411,6 +412,35 @@ def _search_once(manager: Any, credentials: dict[str, str]) -> Row:
     )
 
 
+COLD_BASELINE = "import requests"
+COLD_PLUGIN = (
+    "from sim_intercom.host import get_plugin_manager, list_tools; "
+    "assert len(list_tools(get_plugin_manager())) == 16"
+)
+
+
+def _process_seconds(code: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
+def bench_cold_start(runs: int) -> list[Row]:
+    """A host's start-up: import the plugin, build the plugin manager, list the tools, in a
+    fresh process, against a fresh process that only imports requests; interleaved."""
+    baseline: list[float] = []
+    plugin: list[float] = []
+    for _ in range(runs):
+        baseline.append(_process_seconds(COLD_BASELINE))
+        plugin.append(_process_seconds(COLD_PLUGIN))
+    base, listed = statistics.median(baseline), statistics.median(plugin)
+    return [
+        ("python -c 'import requests'", f"{base * 1000:,.0f} ms", f"median of {runs} processes"),
+        ("import, plugin manager, list 16 tools", f"{listed * 1000:,.0f} ms", f"median of {runs}"),
+        ("  cold start / import requests", f"{listed / base:.2f}x", "target at most 1.5x"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -429,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     rows = (
-        bench_plugin(calls)
+        bench_cold_start(5 if args.quick else 15)
+        + bench_plugin(calls)
         + bench_loopback(calls)
         + bench_overhead(overhead_calls)
         + bench_scale(contacts)

@@ -12,7 +12,8 @@ from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .checked import CheckError, build, field
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -21,16 +22,14 @@ class ManifestError(Exception):
     """The manifest or a schema it names is missing or malformed; names the file and field."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+@dataclass(frozen=True)
+class Description:
+    human: str = field(nonempty=True)
+    llm: str = field(nonempty=True)
 
 
-class Description(_Strict):
-    human: str = Field(min_length=1)
-    llm: str = Field(min_length=1)
-
-
-class Credential(_Strict):
+@dataclass(frozen=True)
+class Credential:
     name: str
     type: Literal["secret-input", "text-input", "number-input", "select"]
     required: bool
@@ -38,56 +37,65 @@ class Credential(_Strict):
     help: str = ""
     url: str = ""
     default: str | float | None = None
-    options: list[str] = Field(default_factory=list)
+    options: list[str] = field([])
 
 
-class BlockGroup(_Strict):
+@dataclass(frozen=True)
+class BlockGroup:
     resource: str
     label: str
 
 
-class Block(_Strict):
+@dataclass(frozen=True)
+class Block:
     type: str
     category: str
     name: str
+    groups: list[BlockGroup] = field(nonempty=True)
     description: str = ""
-    groups: list[BlockGroup] = Field(min_length=1)
 
 
-class Annotations(_Strict):
+@dataclass(frozen=True)
+class Annotations:
     readOnlyHint: bool
     destructiveHint: bool
     idempotentHint: bool
     openWorldHint: bool
 
+    def as_dict(self) -> dict[str, bool]:
+        return dict(vars(self))
 
-class Example(_Strict):
+
+@dataclass(frozen=True)
+class Example:
     params: dict[str, Any]
     note: str
 
 
-class ToolEntry(_Strict):
-    id: str = Field(pattern=r"^intercom_[a-z_]+$")
-    name: str
-    resource: str
-    schema_file: str = Field(alias="schema")
-    description: Description
-    example: Example
-    annotations: Annotations
+@dataclass(frozen=True)
+class ToolEntry:
+    id: str = field(pattern=r"intercom_[a-z_]+")
+    name: str = field(nonempty=True)
+    resource: str = field(nonempty=True)
+    schema_file: str = field(alias="schema", nonempty=True)
+    description: Description = field()
+    example: Example = field()
+    annotations: Annotations = field()
 
 
-class Manifest(_Strict):
+@dataclass(frozen=True)
+class Manifest:
     id: str
     name: str
     version: str
     category: Literal["tools"]
     type: Literal["intercom"]
+    description: Description
+    block: Block
+    credentials: list[Credential] = field(nonempty=True)
+    tools: list[ToolEntry] = field(nonempty=True)
     icon: str = ""
     author: str = ""
-    description: Description
-    credentials: list[Credential] = Field(min_length=1)
-    block: Block
-    tools: list[ToolEntry] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,11 @@ class Tool:
             "resource": self.entry.resource,
             "input_schema": copy.deepcopy(self.input_schema),
             "output_schema": copy.deepcopy(self.output_schema),
-            "annotations": self.entry.annotations.model_dump(),
-            "example": copy.deepcopy(self.entry.example.model_dump()),
+            "annotations": self.entry.annotations.as_dict(),
+            "example": {
+                "params": copy.deepcopy(self.entry.example.params),
+                "note": self.entry.example.note,
+            },
         }
 
 
@@ -206,14 +217,6 @@ class _SchemaStore:
         return target, url
 
 
-def _format_validation_error(path: Path, exc: ValidationError) -> str:
-    problems = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        problems.append(f"{where}: {error['msg']}")
-    return f"{path.name}: " + "; ".join(problems)
-
-
 def _read_manifest(path: Path) -> Manifest:
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -223,9 +226,9 @@ def _read_manifest(path: Path) -> Manifest:
     except yaml.YAMLError as exc:
         raise ManifestError(f"{path.name}: not valid YAML: {exc}") from None
     try:
-        return Manifest.model_validate(raw)
-    except ValidationError as exc:
-        raise ManifestError(_format_validation_error(path, exc)) from None
+        return build(Manifest, raw)
+    except CheckError as exc:
+        raise ManifestError(f"{path.name}: {exc}") from None
 
 
 def _tool_schemas(

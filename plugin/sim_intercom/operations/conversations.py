@@ -6,10 +6,9 @@ from typing import Any
 
 from ..client import IntercomClient
 from ..errors import InvalidInput, Violation
+from ..limits import MAX_ATTACHMENTS
 from .base import Operation, Params, cursor_list, single
 from .search import search_body
-
-MAX_ATTACHMENTS = 10
 
 
 def split_attachment_urls(params: Params) -> Params:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..limits import MAX_ATTACHMENTS
 from .companies import CompanyFields
 from .contacts import ContactFields, ContactRef
 from .conversations import NewReply
@@ -93,7 +94,6 @@ CONVERSATION_SORTS = ("created_at", "updated_at", "waiting_since")
 ORDERS = ("asc", "desc")
 MAX_PER_PAGE = 150
 MAX_COMPANIES_PER_PAGE = 60
-MAX_ATTACHMENTS = 10
 
 
 # Pages
