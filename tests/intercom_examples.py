@@ -7,12 +7,13 @@ import copy
 from functools import cache
 from typing import Any
 
+from helpers import COMPANY_ID, CONTACT_ID
 from openapi import load_openapi
 
-CONTACT = {"type": "contact", "id": "6762f0dd1bb69f9f2193bb83", "role": "user", "email": "a@b.c"}
+CONTACT = {"type": "contact", "id": CONTACT_ID, "role": "user", "email": "a@b.c"}
 COMPANY = {
     "type": "company",
-    "id": "6762f0941bb69f9f2193bb25",
+    "id": COMPANY_ID,
     "company_id": "acme",
     "name": "Acme",
 }

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
-from pathlib import Path
 
-SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "intercom-tools.md"
+from helpers import REPO_ROOT, SHARED
+
+SPEC = SHARED / "spec" / "intercom-tools.md"
+# The plugin's own options (`fields`, `max_items`), declared once in schemas/defs/common.json:
+# they come after a tool's contract parameters and are not in the product's tables.
+PLUGIN_OPTIONS = frozenset(
+    json.loads((REPO_ROOT / "schemas" / "defs" / "common.json").read_text())["$defs"]
+)
 _HEADING = re.compile(r"^### (intercom_\w+)")
 _ROW = re.compile(r"^\|\s*(\w+)\s*\|\s*(\w+)\s*\|\s*(yes|no)\s*\|")
 
@@ -23,6 +30,13 @@ def parse_tables(text: str) -> dict[str, dict[str, tuple[str, bool]]]:
         if row and current is not None:
             current[row.group(1)] = (row.group(2), row.group(3) == "yes")
     return tables
+
+
+def contract_part(names: list[str]) -> list[str]:
+    """The parameter names the contract covers: all but the trailing plugin options."""
+    kept = [name for name in names if name not in PLUGIN_OPTIONS]
+    assert names[: len(kept)] == kept, f"plugin options must come last: {names}"
+    return kept
 
 
 def spec_tables() -> dict[str, dict[str, tuple[str, bool]]] | None:

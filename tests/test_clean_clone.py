@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from helpers import REPO_ROOT
 from openapi import OPENAPI_FILE
 
 TESTS = Path(__file__).resolve().parent

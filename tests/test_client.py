@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 
-from helpers import TOKEN, US, fake_transport, make_client
+from helpers import TOKEN, US, error_list, fake_transport, make_client
 from sim_intercom.client import (
     ApiRequest,
     IntercomClient,
@@ -27,14 +27,6 @@ from sim_intercom.errors import (
     Unauthorized,
 )
 from sim_intercom.settings import ClientConfig
-
-
-def error_body(code: str, message: str) -> dict:
-    return {
-        "type": "error.list",
-        "request_id": "req-1",
-        "errors": [{"code": code, "message": message}],
-    }
 
 
 @pytest.mark.parametrize(
@@ -133,7 +125,7 @@ def test_boolean_query_values_are_sent_as_lowercase_words():
 )
 @responses.activate
 def test_error_statuses_become_errors_of_their_kind(status, code, error_class):
-    responses.get(f"{US}/me", json=error_body(code, "Something"), status=status)
+    responses.get(f"{US}/me", json=error_list(code, "Something"), status=status)
     with pytest.raises(error_class) as caught:
         make_client().send(ApiRequest("GET", "/me"))
     assert (caught.value.http_status, caught.value.code) == (status, code)
@@ -142,7 +134,7 @@ def test_error_statuses_become_errors_of_their_kind(status, code, error_class):
 
 @responses.activate
 def test_error_message_carries_intercoms_code_message_and_field():
-    body = error_body("parameter_invalid", "Custom attribute 'tier' does not exist")
+    body = error_list("parameter_invalid", "Custom attribute 'tier' does not exist")
     body["errors"][0]["field"] = "custom_attributes"
     responses.post(f"{US}/contacts", json=body, status=400)
     with pytest.raises(InvalidInput) as caught:
@@ -156,7 +148,7 @@ def test_error_message_carries_intercoms_code_message_and_field():
 def test_rate_limit_error_carries_the_rate_limit_headers():
     responses.get(
         f"{US}/me",
-        json=error_body("rate_limit_exceeded", "Exceeded rate limit"),
+        json=error_list("rate_limit_exceeded", "Exceeded rate limit"),
         status=429,
         headers={
             "X-RateLimit-Limit": "1000",
@@ -233,7 +225,7 @@ def test_a_secret_never_shows_itself():
 
 @responses.activate
 def test_the_token_is_not_in_debug_logs(caplog):
-    responses.get(f"{US}/me", json=error_body("unauthorized", "Access Token Invalid"), status=401)
+    responses.get(f"{US}/me", json=error_list("unauthorized", "Access Token Invalid"), status=401)
     caplog.set_level(logging.DEBUG)
     with pytest.raises(Unauthorized) as caught:
         make_client().send(ApiRequest("GET", "/me"))

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from helpers import HOUR, ids
 from sim_intercom.host import execute_tool, list_tools
 from sim_intercom.sandbox import SandboxServer, Workspace
 
@@ -138,7 +139,7 @@ def test_a_support_workflow_feeds_each_step_into_the_next(run):
 
     query = json.dumps({"field": "email", "operator": "=", "value": "grace@e2e.example"})
     found = succeeded(run("intercom_search_contacts", query=query))
-    assert [c["id"] for c in found["contacts"]] == [contact_id]
+    assert ids(found["contacts"]) == [contact_id]
 
     updated = succeeded(run("intercom_update_contact", contactId=contact_id, name="Grace H."))
     assert updated["contact"]["name"] == "Grace H."
@@ -169,7 +170,7 @@ def test_a_support_workflow_feeds_each_step_into_the_next(run):
     )["message"]
     opened = succeeded(run("intercom_get_conversation", conversationId=message["conversation_id"]))
     contacts = opened["conversation"]["contacts"]["contacts"]
-    assert [c["id"] for c in contacts] == [contact_id]
+    assert ids(contacts) == [contact_id]
 
     company_now = succeeded(run("intercom_get_company", companyId=company["company"]["id"]))
     assert company_now["company"]["user_count"] == 1
@@ -276,7 +277,7 @@ def test_an_unknown_ticket_type_is_an_invalid_input_result(run):
 
 
 def test_past_the_rate_limit_the_call_fails_at_once_without_sending(plugin_manager):
-    with SandboxServer(rate_limit=2, window=3600) as server:
+    with SandboxServer(rate_limit=2, window=HOUR) as server:
         run = runner(plugin_manager, server, maxWait=0)
         run("intercom_list_contacts")
         run("intercom_list_contacts")

@@ -9,18 +9,10 @@ import pytest
 import requests
 import responses
 
-from conftest import TOKEN
+from helpers import TOKEN, US, error_list
+from sim_intercom.host import execute_tool
 
-US = "https://api.intercom.io"
 GET_CONTACT = ("intercom_get_contact", {"contactId": "abc"}, "GET", f"{US}/contacts/abc")
-
-
-def error_list(code: str, message: str) -> dict:
-    return {
-        "type": "error.list",
-        "request_id": "b1f2c3",
-        "errors": [{"code": code, "message": message}],
-    }
 
 
 @pytest.mark.parametrize(
@@ -41,10 +33,8 @@ def test_an_intercom_error_becomes_a_failed_result_of_its_kind(
     status, code, kind, plugin_manager, credentials
 ):
     tool, params, method, url = GET_CONTACT
-    responses.add(method, url, json=error_list(code, "It went wrong"), status=status)
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    responses.add(method, url, json=error_list(code, "It went wrong", "b1f2c3"), status=status)
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert result["success"] is False
     assert result["output"] == {}
     detail = result["error_detail"]
@@ -68,9 +58,7 @@ def test_rate_limited_result_carries_the_window(plugin_manager, credentials):
     responses.add(
         method, url, json=error_list("rate_limit_exceeded", "Too many"), status=429, headers=headers
     )
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert result["error_detail"]["rate_limit"] == {
         "limit": 166,
         "remaining": 0,
@@ -95,9 +83,7 @@ def test_a_custom_attribute_intercom_does_not_know_is_an_input_error(plugin_mana
 def test_a_2xx_body_that_is_not_json_is_an_invalid_response(plugin_manager, credentials):
     tool, params, method, url = GET_CONTACT
     responses.add(method, url, body="<html>maintenance</html>", status=200)
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert result["error_detail"]["kind"] == "invalid_response"
 
 
@@ -105,9 +91,7 @@ def test_a_2xx_body_that_is_not_json_is_an_invalid_response(plugin_manager, cred
 def test_a_2xx_json_body_that_is_not_an_object_is_an_invalid_response(plugin_manager, credentials):
     tool, params, method, url = GET_CONTACT
     responses.add(method, url, json=["not", "a", "contact"], status=200)
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert result["error_detail"]["kind"] == "invalid_response"
 
 
@@ -115,9 +99,7 @@ def test_a_2xx_json_body_that_is_not_an_object_is_an_invalid_response(plugin_man
 def test_an_error_body_that_is_not_json_still_gives_kind_and_status(plugin_manager, credentials):
     tool, params, method, url = GET_CONTACT
     responses.add(method, url, body="Bad Gateway", status=502)
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert (result["error_detail"]["kind"], result["error_detail"]["status"]) == (
         "server_error",
         502,
@@ -128,9 +110,7 @@ def test_an_error_body_that_is_not_json_still_gives_kind_and_status(plugin_manag
 def test_a_connection_error_is_a_network_failure(plugin_manager, credentials):
     tool, params, method, url = GET_CONTACT
     responses.add(method, url, body=requests.ConnectionError("connection refused"))
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert result["success"] is False
     assert result["error_detail"]["kind"] == "network"
 
@@ -139,9 +119,7 @@ def test_a_connection_error_is_a_network_failure(plugin_manager, credentials):
 def test_a_read_timeout_is_a_network_failure(plugin_manager, credentials):
     tool, params, method, url = GET_CONTACT
     responses.add(method, url, body=requests.exceptions.ReadTimeout("slow"))
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert result["error_detail"]["kind"] == "network"
 
 
@@ -152,9 +130,7 @@ def test_the_token_never_appears_in_a_result_or_a_log(status, plugin_manager, cr
     tool, params, method, url = GET_CONTACT
     body = {"type": "contact", "id": "abc"} if status == 200 else error_list("x", "y")
     responses.add(method, url, json=body, status=status)
-    result = plugin_manager.hook.sim_execute_tool(
-        tool_id=tool, params=params, credentials=credentials
-    )
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert TOKEN not in json.dumps(result)
     assert TOKEN not in caplog.text
 

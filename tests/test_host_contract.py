@@ -1,4 +1,8 @@
-"""A host loads sim-intercom the way Sim would: `PluginManager("sim")` and the `sim` entry point."""
+"""A host loads sim-intercom the way Sim would: `PluginManager("sim")` and the `sim` entry point.
+
+The suite's plugin manager holds our plugin alone (`helpers.our_plugin_manager`). Here, one
+test finds it through the entry point of a built wheel, and a second plugin registered
+beside it is shown to change nothing about our tools."""
 
 from __future__ import annotations
 
@@ -11,11 +15,13 @@ from pathlib import Path
 
 import pluggy
 import pytest
+import responses
 
-from conftest import REPO_ROOT
+from helpers import CONTACT_ID, REPO_ROOT, TOKEN, US, error_list, our_plugin_manager
+from intercom_examples import CONTACT
 from sim_intercom import hookspecs
-from sim_intercom.host import list_tools
-from spec_tables import JSON_TYPES, spec_tables
+from sim_intercom.host import execute_tool, list_tools
+from spec_tables import JSON_TYPES, contract_part, spec_tables
 
 TOOL_IDS = {
     "intercom_create_contact",
@@ -40,21 +46,8 @@ HINTS = {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
 
 
 @pytest.fixture(scope="module")
-def bare_manager() -> pluggy.PluginManager:
-    """Only pluggy and the hook specs: the plugin must be found through its entry point."""
-    manager = pluggy.PluginManager("sim")
-    manager.add_hookspecs(hookspecs)
-    manager.load_setuptools_entrypoints("sim")
-    return manager
-
-
-@pytest.fixture(scope="module")
-def tools(bare_manager) -> dict[str, dict]:
-    return {tool["id"]: tool for tool in list_tools(bare_manager)}
-
-
-def test_the_entry_point_registers_the_plugin(bare_manager):
-    assert bare_manager.get_plugin("intercom") is not None
+def tools(plugin_manager) -> dict[str, dict]:
+    return {tool["id"]: tool for tool in list_tools(plugin_manager)}
 
 
 def test_sixteen_tools_are_listed(tools):
@@ -81,7 +74,7 @@ def test_input_parameters_equal_the_spec_tables(tools):
     for tool_id, table in tables.items():
         schema = tools[tool_id]["input_schema"]
         properties, required = schema["properties"], set(schema.get("required", []))
-        assert list(properties) == list(table), tool_id
+        assert contract_part(list(properties)) == list(table), tool_id
         for name, (spec_type, spec_required) in table.items():
             declared = properties[name]["type"]
             declared = {declared} if isinstance(declared, str) else set(declared)
@@ -114,48 +107,131 @@ def test_annotations_follow_what_each_tool_does(tools, prefix, read_only, destru
         ), tool["id"]
 
 
+# Another plugin in the same host
+
+
+FOREIGN_TOOL = {
+    "id": "other_echo",
+    "name": "Echo",
+    "description": "Another plugin's tool.",
+    "version": "1.0.0",
+    "input_schema": {"type": "object"},
+    "output_schema": {"type": "object"},
+    "annotations": dict.fromkeys(HINTS, False),
+}
+FOREIGN_ANSWER = {"success": True, "output": {"from": "other"}, "error": None}
+
+
 class OtherPlugin:
-    """A second plugin sharing the host: it owns `other_*` tools."""
+    """A second plugin sharing the host: it owns `other_*` tools. Registered after ours, it
+    is asked first (pluggy asks the last registered first)."""
+
+    @hookspecs.hookimpl
+    def sim_register_tools(self):
+        return [FOREIGN_TOOL]
 
     @hookspecs.hookimpl
     def sim_execute_tool(self, tool_id, params, credentials):
-        if tool_id.startswith("other_"):
-            return {"success": True, "output": {"from": "other"}, "error": None}
-        return None
+        return self.answer(tool_id)
+
+    @staticmethod
+    def answer(tool_id):
+        return FOREIGN_ANSWER if tool_id.startswith("other_") else None
 
 
-def test_plugins_share_a_host_each_answering_its_own_tools(bare_manager):
-    bare_manager.register(OtherPlugin(), name="other")
-    try:
-        other = bare_manager.hook.sim_execute_tool(tool_id="other_x", params={}, credentials={})
-        ours = bare_manager.hook.sim_execute_tool(
-            tool_id="intercom_get_ticket", params={}, credentials={}
-        )
-        nobody = bare_manager.hook.sim_execute_tool(tool_id="zzz", params={}, credentials={})
-    finally:
-        bare_manager.unregister(name="other")
+class OtherPluginAskedLast(OtherPlugin):
+    """The same plugin, asked after ours: it gets its tools only if ours passes them on."""
+
+    @hookspecs.hookimpl(trylast=True)
+    def sim_execute_tool(self, tool_id, params, credentials):
+        return self.answer(tool_id)
+
+
+@pytest.fixture(params=[OtherPlugin, OtherPluginAskedLast], ids=["asked first", "asked last"])
+def shared_host(request) -> pluggy.PluginManager:
+    """A fresh host holding our plugin and another, as when two `sim` plugins are installed."""
+    manager = our_plugin_manager()
+    manager.register(request.param(), name="other")
+    return manager
+
+
+def answered(manager: pluggy.PluginManager, tool_id: str, params: dict) -> dict:
+    """The result of one call through `manager`, Intercom answering with fixed bodies."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as intercom:
+        intercom.get(f"{US}/contacts/{CONTACT_ID}", json=CONTACT)
+        not_found = error_list("not_found", "User Not Found")
+        intercom.get(f"{US}/contacts/nope", json=not_found, status=404)
+        return execute_tool(manager, tool_id, params, {"accessToken": TOKEN})
+
+
+def test_plugins_share_a_host_each_answering_its_own_tools(shared_host):
+    other = shared_host.hook.sim_execute_tool(tool_id="other_x", params={}, credentials={})
+    ours = shared_host.hook.sim_execute_tool(
+        tool_id="intercom_get_ticket", params={}, credentials={}
+    )
+    nobody = shared_host.hook.sim_execute_tool(tool_id="zzz", params={}, credentials={})
     assert other["output"] == {"from": "other"}
     assert ours["error_detail"]["kind"] == "invalid_input"
     assert nobody is None
 
 
-def test_hooks_are_called_with_keywords_only(bare_manager):
-    with pytest.raises(TypeError):
-        bare_manager.hook.sim_execute_tool("intercom_get_ticket", {}, {})
+def test_a_plugin_beside_ours_adds_its_tool_and_leaves_our_specs_alone(plugin_manager, shared_host):
+    listed = list_tools(shared_host)
+    assert FOREIGN_TOOL in listed
+    assert [tool for tool in listed if tool != FOREIGN_TOOL] == list_tools(plugin_manager)
 
+
+@pytest.mark.parametrize(
+    ("tool_id", "params", "kind"),
+    [
+        ("intercom_get_contact", {"contactId": CONTACT_ID}, None),
+        ("intercom_get_contact", {"contactId": "nope"}, "not_found"),
+        ("intercom_get_ticket", {}, "invalid_input"),
+    ],
+    ids=["success", "api error", "input error"],
+)
+def test_a_plugin_beside_ours_leaves_our_results_unchanged(
+    plugin_manager, shared_host, tool_id, params, kind
+):
+    alone = answered(plugin_manager, tool_id, params)
+    beside = answered(shared_host, tool_id, params)
+    assert beside == alone
+    assert (alone["error_detail"] or {}).get("kind") == kind
+
+
+def test_our_plugin_answers_none_for_another_plugins_tool(plugin_manager):
+    answer = plugin_manager.hook.sim_execute_tool(
+        tool_id=FOREIGN_TOOL["id"], params={}, credentials={}
+    )
+    assert answer is None
+
+
+def test_hooks_are_called_with_keywords_only(plugin_manager):
+    with pytest.raises(TypeError):
+        plugin_manager.hook.sim_execute_tool("intercom_get_ticket", {}, {})
+
+
+# The one test that finds the plugin through the `sim` entry point, as Sim does: from a
+# built wheel, installed elsewhere. Only our plugin's tools are counted, so other `sim`
+# plugins installed beside it change nothing.
 
 CHECK_INSTALLED = """
 import json, pluggy, sim_intercom
 from sim_intercom import hookspecs
 from sim_intercom.manifest import data_root
 pm = pluggy.PluginManager("sim"); pm.add_hookspecs(hookspecs); pm.load_setuptools_entrypoints("sim")
-tools = [t["id"] for specs in pm.hook.sim_register_tools() for t in specs]
-print(json.dumps({"tools": tools, "package": sim_intercom.__file__, "data": str(data_root())}))
+plugin = pm.get_plugin("intercom")
+tools = [t["id"] for t in plugin.sim_register_tools()] if plugin is not None else []
+print(json.dumps({"registered": plugin is not None, "tools": tools,
+                  "plugin": getattr(plugin, "__file__", None),
+                  "package": sim_intercom.__file__, "data": str(data_root())}))
 """
 
 
 @pytest.mark.slow
-def test_a_built_wheel_carries_manifest_and_schemas_and_loads_from_elsewhere(tmp_path):
+def test_a_built_wheel_is_found_through_the_entry_point_with_its_manifest_and_schemas(
+    tmp_path,
+):
     wheels, target = tmp_path / "wheels", tmp_path / "site"
     subprocess.run(
         [
@@ -199,7 +275,9 @@ def test_a_built_wheel_carries_manifest_and_schemas_and_loads_from_elsewhere(tmp
         text=True,
     )
     found = json.loads(run.stdout)
+    assert found["registered"], "the `sim` entry point did not register the plugin"
     assert set(found["tools"]) == TOOL_IDS
+    assert Path(found["plugin"]).is_relative_to(target)
     assert Path(found["package"]).is_relative_to(target)
     assert Path(found["data"]).is_relative_to(target)
 

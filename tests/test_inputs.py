@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import responses
 
+from helpers import CONTACT_ID
 from sim_intercom import plugin as intercom_plugin
+from sim_intercom.host import execute_tool
 
-CONTACT_ID = "6762f0dd1bb69f9f2193bb83"
 QUERY = '{"field": "email", "operator": "=", "value": "a@b.c"}'
 TICKET = {"ticket_type_id": "1", "contacts": '[{"id": "1"}]', "ticket_attributes": "{}"}
 MESSAGE = {
@@ -175,16 +176,12 @@ BAD_INPUTS = [
 ]
 
 
-def _run(manager, tool, params, credentials):
-    return manager.hook.sim_execute_tool(tool_id=tool, params=params, credentials=credentials)
-
-
 @pytest.mark.parametrize(("tool", "params", "parameter", "phrase"), BAD_INPUTS)
 @responses.activate
 def test_bad_input_is_refused_naming_the_parameter_and_nothing_is_sent(
     tool, params, parameter, phrase, plugin_manager, credentials
 ):
-    result = _run(plugin_manager, tool, params, credentials)
+    result = execute_tool(plugin_manager, tool, params, credentials)
     assert result["success"] is False
     assert result["error_detail"]["kind"] == "invalid_input"
     violations = {v["parameter"]: v["message"] for v in result["error_detail"]["violations"]}
@@ -196,7 +193,7 @@ def test_bad_input_is_refused_naming_the_parameter_and_nothing_is_sent(
 
 @responses.activate
 def test_a_problem_inside_json_text_is_reported_once(plugin_manager, credentials):
-    result = _run(plugin_manager, "intercom_search_contacts", {"query": "{}"}, credentials)
+    result = execute_tool(plugin_manager, "intercom_search_contacts", {"query": "{}"}, credentials)
     violations = result["error_detail"]["violations"]
     assert violations == [
         {"parameter": "query.operator", "message": "is required"},
@@ -207,14 +204,14 @@ def test_a_problem_inside_json_text_is_reported_once(plugin_manager, credentials
 @responses.activate
 def test_every_violation_is_reported_at_once(plugin_manager, credentials):
     params = {"role": "boss", "per_page": 3, "signed_up_at": "soon", "owner_id": "x"}
-    result = _run(plugin_manager, "intercom_create_contact", params, credentials)
+    result = execute_tool(plugin_manager, "intercom_create_contact", params, credentials)
     named = {v["parameter"] for v in result["error_detail"]["violations"]}
     assert named == {"role", "per_page", "signed_up_at", "owner_id"}
 
 
 @responses.activate
 def test_a_missing_token_is_an_input_error_and_nothing_is_sent(plugin_manager):
-    result = _run(plugin_manager, "intercom_get_ticket", {"ticketId": "1"}, {})
+    result = execute_tool(plugin_manager, "intercom_get_ticket", {"ticketId": "1"}, {})
     assert result["error_detail"]["kind"] == "invalid_input"
     assert result["error_detail"]["field"] == "accessToken"
     assert len(responses.calls) == 0
@@ -229,7 +226,7 @@ def test_more_than_ten_attachment_urls_is_an_input_error(plugin_manager, credent
         "body": "x",
         "attachment_urls": urls,
     }
-    result = _run(plugin_manager, "intercom_reply_conversation", params, credentials)
+    result = execute_tool(plugin_manager, "intercom_reply_conversation", params, credentials)
     assert result["error_detail"]["field"] == "attachment_urls"
     assert "at most 10" in result["error"]
     assert len(responses.calls) == 0
@@ -239,7 +236,7 @@ def test_more_than_ten_attachment_urls_is_an_input_error(plugin_manager, credent
 def test_an_operations_own_check_is_reported_with_the_schemas(plugin_manager, credentials):
     urls = ",".join(f"https://a.example/{n}.png" for n in range(11))
     params = {"conversationId": "1", "message_type": "comment", "attachment_urls": urls}
-    result = _run(plugin_manager, "intercom_reply_conversation", params, credentials)
+    result = execute_tool(plugin_manager, "intercom_reply_conversation", params, credentials)
     named = {v["parameter"] for v in result["error_detail"]["violations"]}
     assert named == {"body", "attachment_urls"}
     assert len(responses.calls) == 0
@@ -248,14 +245,14 @@ def test_an_operations_own_check_is_reported_with_the_schemas(plugin_manager, cr
 @responses.activate
 def test_sort_order_without_sort_field_is_an_input_error(plugin_manager, credentials):
     params = {"query": QUERY, "sort_order": "descending"}
-    result = _run(plugin_manager, "intercom_search_contacts", params, credentials)
+    result = execute_tool(plugin_manager, "intercom_search_contacts", params, credentials)
     assert result["error_detail"]["field"] == "sort_order"
     assert len(responses.calls) == 0
 
 
 @responses.activate
 def test_a_bad_region_is_an_input_error_and_nothing_is_sent(plugin_manager, credentials):
-    result = _run(
+    result = execute_tool(
         plugin_manager, "intercom_get_ticket", {"ticketId": "1"}, {**credentials, "region": "moon"}
     )
     assert result["error_detail"]["field"] == "region"
@@ -268,7 +265,7 @@ def test_a_search_nested_three_levels_deep_is_refused(plugin_manager, credential
     inner = f'{{"operator": "AND", "value": [{leaf}]}}'
     middle = f'{{"operator": "OR", "value": [{inner}]}}'
     query = f'{{"operator": "AND", "value": [{middle}]}}'
-    result = _run(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
+    result = execute_tool(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
     assert result["error_detail"]["field"] == "query.value[0].value[0].field"
     assert len(responses.calls) == 0
 
@@ -277,16 +274,13 @@ def test_a_search_nested_three_levels_deep_is_refused(plugin_manager, credential
 def test_a_search_group_of_sixteen_filters_is_refused(plugin_manager, credentials):
     leaf = '{"field": "name", "operator": "=", "value": "a"}'
     query = f'{{"operator": "OR", "value": [{", ".join([leaf] * 16)}]}}'
-    result = _run(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
+    result = execute_tool(plugin_manager, "intercom_search_contacts", {"query": query}, credentials)
     assert result["error_detail"]["field"] == "query.value"
     assert len(responses.calls) == 0
 
 
-def test_unknown_intercom_tool_fails_listing_the_known_tools(plugin_manager, credentials):
-    result = _run(plugin_manager, "intercom_merge_contacts", {}, credentials)
-    assert result["success"] is False
-    assert "intercom_create_contact" in result["error"]
-    assert "intercom_get_ticket" in result["error"]
+def test_an_intercom_id_not_in_the_catalog_is_left_to_other_plugins(plugin_manager, credentials):
+    assert execute_tool(plugin_manager, "intercom_merge_contacts", {}, credentials) is None
 
 
 def test_a_tool_of_another_plugin_is_left_to_that_plugin():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO_ROOT
+from helpers import REPO_ROOT
 from sim_intercom.manifest import ManifestError, load_catalog
 
 

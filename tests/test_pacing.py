@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from helpers import TOKEN, US
 from sim_intercom.pacing import (
     STALE_GUESS,
     UNKNOWN_RESET_POLL,
@@ -14,7 +15,7 @@ from sim_intercom.pacing import (
     workspace_key,
 )
 
-KEY = "https://api.intercom.io abc"
+KEY = f"{US} abc"
 NOW = 1_000.0
 
 
@@ -89,10 +90,10 @@ def test_workspaces_have_separate_budgets():
 
 
 def test_the_workspace_key_never_holds_the_token():
-    key = workspace_key("https://api.intercom.io", "tok_live_secret_123")
-    assert "tok_live_secret_123" not in key
-    assert key.startswith("https://api.intercom.io ")
-    assert key != workspace_key("https://api.intercom.io", "another")
+    key = workspace_key(US, TOKEN)
+    assert TOKEN not in key
+    assert key.startswith(f"{US} ")
+    assert key != workspace_key(US, "another")
 
 
 def test_threads_never_claim_more_than_the_budget():

@@ -8,7 +8,7 @@ import shlex
 
 import pytest
 
-from conftest import REPO_ROOT
+from helpers import REPO_ROOT
 from sim_intercom.cli import main
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")

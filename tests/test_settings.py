@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conftest import REPO_ROOT
+from helpers import REPO_ROOT
 from sim_intercom.errors import InvalidInput
 from sim_intercom.settings import SETTINGS, ClientConfig, read_config, token_problem
 

@@ -12,13 +12,10 @@ import pytest
 import responses
 from jsonschema import Draft202012Validator
 
+from helpers import COMPANY_ID, CONTACT_ID, US
 from intercom_examples import example
 from sim_intercom import plugin as intercom_plugin
 from sim_intercom.host import list_tools
-
-US = "https://api.intercom.io"
-CONTACT_ID = "6762f0dd1bb69f9f2193bb83"
-COMPANY_ID = "6762f0941bb69f9f2193bb25"
 
 
 @dataclass

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sandbox_helpers import SAM
+
 
 def test_admin_is_fetched_by_id(sandbox_api):
-    assert sandbox_api.ok("GET", "/admins/991267802")["name"] == "Sam Patel"
+    assert sandbox_api.ok("GET", f"/admins/{SAM}")["name"] == "Sam Patel"
 
 
 def test_unknown_admin_is_admin_not_found(sandbox_api):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from helpers import ids
+from sandbox_helpers import NO_SUCH_COMPANY, NO_SUCH_CONTACT
+
 
 def upsert(api, **fields):
     return api.ok("POST", "/companies", json=fields)
@@ -88,7 +91,7 @@ def test_company_is_fetched_by_its_intercom_id(empty_sandbox_api):
 
 
 def test_unknown_intercom_company_id_is_company_not_found(empty_sandbox_api):
-    empty_sandbox_api.error("GET", "/companies/6762f07a0000000000000999", 404, "company_not_found")
+    empty_sandbox_api.error("GET", f"/companies/{NO_SUCH_COMPANY}", 404, "company_not_found")
 
 
 # Attaching contacts
@@ -101,7 +104,7 @@ def test_attached_company_shows_in_the_contacts_companies(empty_sandbox_api):
     attach(empty_sandbox_api, ada, acme)
 
     companies = empty_sandbox_api.ok("GET", f"/contacts/{ada['id']}")["companies"]
-    assert [each["id"] for each in companies["data"]] == [acme["id"]]
+    assert ids(companies["data"]) == [acme["id"]]
     assert companies["total_count"] == 1
 
 
@@ -150,7 +153,7 @@ def test_attaching_an_unknown_company_is_company_not_found(empty_sandbox_api):
         f"/contacts/{ada['id']}/companies",
         404,
         "company_not_found",
-        json={"id": "6762f07a0000000000000999"},
+        json={"id": NO_SUCH_COMPANY},
     )
 
 
@@ -166,7 +169,7 @@ def test_attaching_to_an_unknown_contact_is_not_found(empty_sandbox_api):
     acme = upsert(empty_sandbox_api, company_id="acme")
     empty_sandbox_api.error(
         "POST",
-        "/contacts/6762f0dd0000000000000999/companies",
+        f"/contacts/{NO_SUCH_CONTACT}/companies",
         404,
         "not_found",
         json={"id": acme["id"]},

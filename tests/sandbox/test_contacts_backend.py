@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-DAY = 86_400
+from helpers import DAY, HOUR, ids
+from sandbox_helpers import NO_SUCH_CONTACT, flt, group
 
 
 def create(api, **fields):
@@ -18,10 +19,6 @@ def list_all(api, per_page: int) -> list[dict]:
         cursor = pages[-1]["pages"]["next"]["starting_after"]
         pages.append(api.ok("GET", f"/contacts?per_page={per_page}&starting_after={cursor}"))
     return pages
-
-
-def ids_of(page: dict) -> list[str]:
-    return [each["id"] for each in page["data"]]
 
 
 # Create, fetch, update
@@ -62,12 +59,12 @@ def test_update_changes_the_fields_given(empty_sandbox_api):
 
 def test_update_moves_updated_at_and_keeps_created_at(empty_sandbox_api, sandbox_clock):
     contact = create(empty_sandbox_api, email="ada@lovelace.example")
-    later = sandbox_clock.advance(3600)
+    later = sandbox_clock.advance(HOUR)
 
     updated = empty_sandbox_api.ok("PUT", f"/contacts/{contact['id']}", json={"name": "Ada"})
 
     assert updated["updated_at"] == later
-    assert updated["created_at"] == contact["created_at"] == later - 3600
+    assert updated["created_at"] == contact["created_at"] == later - HOUR
 
 
 def test_update_merges_custom_attributes(empty_sandbox_api):
@@ -83,7 +80,7 @@ def test_update_merges_custom_attributes(empty_sandbox_api):
 
 
 def test_unknown_contact_is_not_found_in_intercom_shape(empty_sandbox_api):
-    error = empty_sandbox_api.error("GET", "/contacts/6762f0dd0000000000000999", 404, "not_found")
+    error = empty_sandbox_api.error("GET", f"/contacts/{NO_SUCH_CONTACT}", 404, "not_found")
     assert error["message"] == "User Not Found"
 
 
@@ -95,7 +92,7 @@ def test_listing_follows_the_cursor_to_the_last_page(empty_sandbox_api):
 
     pages = list_all(empty_sandbox_api, per_page=2)
 
-    assert [ids_of(page) for page in pages] == [created[0:2], created[2:4], created[4:5]]
+    assert [ids(page["data"]) for page in pages] == [created[0:2], created[2:4], created[4:5]]
     assert [page["pages"]["page"] for page in pages] == [1, 2, 3]
     assert {page["pages"]["total_pages"] for page in pages} == {3}
     assert {page["total_count"] for page in pages} == {5}
@@ -119,7 +116,7 @@ def test_listing_neither_repeats_nor_skips_when_an_earlier_contact_is_deleted(em
     empty_sandbox_api.ok("DELETE", f"/contacts/{created[0]}")
     second = empty_sandbox_api.ok("GET", f"/contacts?per_page=2&starting_after={cursor}")
 
-    assert ids_of(second) == created[2:4]
+    assert ids(second["data"]) == created[2:4]
 
 
 def test_listing_resumes_after_a_deleted_last_contact_of_the_page(empty_sandbox_api):
@@ -130,7 +127,7 @@ def test_listing_resumes_after_a_deleted_last_contact_of_the_page(empty_sandbox_
     empty_sandbox_api.ok("DELETE", f"/contacts/{created[1]}")
     second = empty_sandbox_api.ok("GET", f"/contacts?per_page=2&starting_after={cursor}")
 
-    assert ids_of(second) == created[2:4]
+    assert ids(second["data"]) == created[2:4]
 
 
 def test_listing_takes_at_most_150_per_page(empty_sandbox_api):
@@ -313,16 +310,8 @@ def people(empty_sandbox_api, sandbox_clock):
     return made
 
 
-def search(api, query, **extra):
-    return api.ok("POST", "/contacts/search", json={"query": query, **extra})
-
-
 def names_found(api, query, **extra) -> list[str]:
-    return [each["name"] for each in search(api, query, **extra)["data"]]
-
-
-def flt(field, operator, value):
-    return {"field": field, "operator": operator, "value": value}
+    return [each["name"] for each in api.search("contacts", query, **extra)["data"]]
 
 
 @pytest.mark.parametrize(
@@ -357,20 +346,20 @@ def test_search_greater_than_a_day_finds_contacts_created_after_it(empty_sandbox
 
 
 def test_search_and_group_needs_every_filter(empty_sandbox_api, people):
-    query = {"operator": "AND", "value": [flt("role", "=", "user"), flt("name", "~", "a")]}
+    query = group("AND", flt("role", "=", "user"), flt("name", "~", "a"))
     assert set(names_found(empty_sandbox_api, query)) == {"Ada Lovelace", "Grace Hopper"}
 
 
 def test_search_or_groups_nested_in_an_and_group(empty_sandbox_api, people):
-    either = {"operator": "OR", "value": [flt("name", "^", "ada"), flt("name", "^", "alan")]}
-    query = {"operator": "AND", "value": [flt("role", "=", "user"), either]}
+    either = group("OR", flt("name", "^", "ada"), flt("name", "^", "alan"))
+    query = group("AND", flt("role", "=", "user"), either)
     assert names_found(empty_sandbox_api, query) == ["Ada Lovelace"]
 
 
 def test_search_and_groups_nested_in_an_or_group(empty_sandbox_api, people):
-    lead_alan = {"operator": "AND", "value": [flt("role", "=", "lead"), flt("name", "^", "alan")]}
-    navy_user = {"operator": "AND", "value": [flt("role", "=", "user"), flt("email", "~", "navy")]}
-    query = {"operator": "OR", "value": [lead_alan, navy_user]}
+    lead_alan = group("AND", flt("role", "=", "lead"), flt("name", "^", "alan"))
+    navy_user = group("AND", flt("role", "=", "user"), flt("email", "~", "navy"))
+    query = group("OR", lead_alan, navy_user)
     assert set(names_found(empty_sandbox_api, query)) == {"Alan Turing", "Grace Hopper"}
 
 
@@ -389,11 +378,11 @@ def test_search_sorts_ascending(empty_sandbox_api, people):
 def test_search_pages_with_starting_after(empty_sandbox_api, people):
     query = flt("email", "~", "example")
     sort = {"field": "name", "order": "ascending"}
-    first = search(empty_sandbox_api, query, sort=sort, pagination={"per_page": 2})
+    first = empty_sandbox_api.search("contacts", query, sort=sort, pagination={"per_page": 2})
     cursor = first["pages"]["next"]["starting_after"]
 
-    second = search(
-        empty_sandbox_api, query, sort=sort, pagination={"per_page": 2, "starting_after": cursor}
+    second = empty_sandbox_api.search(
+        "contacts", query, sort=sort, pagination={"per_page": 2, "starting_after": cursor}
     )
 
     assert [each["name"] for each in first["data"]] == ["Ada Lovelace", "Alan Turing"]
@@ -406,21 +395,21 @@ def test_search_pages_with_starting_after(empty_sandbox_api, people):
 def test_search_finds_a_created_contact(sandbox_api):
     created = create(sandbox_api, email="new@person.example", name="New Person")
 
-    found = search(sandbox_api, flt("email", "=", "new@person.example"))
+    found = sandbox_api.search("contacts", flt("email", "=", "new@person.example"))
 
     assert found["total_count"] == 1
     assert found["data"] == [created]
 
 
 def test_search_by_custom_attribute(sandbox_api):
-    found = search(sandbox_api, flt("custom_attributes.plan_tier", "=", "enterprise"))
+    found = sandbox_api.search("contacts", flt("custom_attributes.plan_tier", "=", "enterprise"))
     assert [each["email"] for each in found["data"]] == ["hank@globex.example"]
 
 
 def test_search_nested_three_levels_deep_is_rejected(empty_sandbox_api):
-    inner = {"operator": "AND", "value": [flt("name", "=", "a")]}
-    middle = {"operator": "OR", "value": [inner]}
-    query = {"operator": "AND", "value": [middle]}
+    inner = group("AND", flt("name", "=", "a"))
+    middle = group("OR", inner)
+    query = group("AND", middle)
 
     error = empty_sandbox_api.error(
         "POST", "/contacts/search", 400, "query_invalid", json={"query": query}
@@ -430,7 +419,7 @@ def test_search_nested_three_levels_deep_is_rejected(empty_sandbox_api):
 
 
 def test_search_group_of_sixteen_filters_is_rejected(empty_sandbox_api):
-    query = {"operator": "OR", "value": [flt("name", "=", f"n{n}") for n in range(16)]}
+    query = group("OR", *[flt("name", "=", f"n{n}") for n in range(16)])
 
     error = empty_sandbox_api.error(
         "POST", "/contacts/search", 400, "query_invalid", json={"query": query}
@@ -441,4 +430,4 @@ def test_search_group_of_sixteen_filters_is_rejected(empty_sandbox_api):
 
 def test_search_group_of_fifteen_filters_is_accepted(empty_sandbox_api, people):
     filters = [flt("name", "=", f"n{n}") for n in range(14)] + [flt("name", "^", "ada")]
-    assert names_found(empty_sandbox_api, {"operator": "OR", "value": filters}) == ["Ada Lovelace"]
+    assert names_found(empty_sandbox_api, group("OR", *filters)) == ["Ada Lovelace"]

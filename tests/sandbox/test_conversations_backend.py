@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import contact_of
-
-SAM = "991267802"
+from helpers import ids
+from sandbox_helpers import SAM, contact_of, flt, group
 
 
 def parts_of(conversation: dict) -> list[dict]:
@@ -175,16 +174,8 @@ def test_reply_to_an_unknown_conversation_is_not_found(sandbox_api):
 # Conversation search
 
 
-def flt(field, operator, value):
-    return {"field": field, "operator": operator, "value": value}
-
-
-def search(api, query, **extra) -> dict:
-    return api.ok("POST", "/conversations/search", json={"query": query, **extra})
-
-
 def ids_found(api, query, **extra) -> list[str]:
-    return [each["id"] for each in search(api, query, **extra)["conversations"]]
+    return ids(api.search("conversations", query, **extra)["conversations"])
 
 
 def created_at(api, conversation_id: str) -> int:
@@ -225,8 +216,8 @@ def test_conversation_search_by_contact(sandbox_api):
 
 
 def test_conversation_search_nested_groups(sandbox_api):
-    either = {"operator": "OR", "value": [flt("id", "=", "100"), flt("id", "=", "103")]}
-    query = {"operator": "AND", "value": [flt("state", "=", "open"), either]}
+    either = group("OR", flt("id", "=", "100"), flt("id", "=", "103"))
+    query = group("AND", flt("state", "=", "open"), either)
     assert ids_found(sandbox_api, query) == ["100"]
 
 
@@ -241,32 +232,32 @@ def test_conversation_search_sorts_by_created_at(sandbox_api):
 def test_conversation_search_pages_with_starting_after(sandbox_api):
     query = flt("id", "!=", "0")
     sort = {"field": "created_at", "order": "ascending"}
-    first = search(sandbox_api, query, sort=sort, pagination={"per_page": 3})
+    first = sandbox_api.search("conversations", query, sort=sort, pagination={"per_page": 3})
     cursor = first["pages"]["next"]["starting_after"]
 
-    second = search(
-        sandbox_api, query, sort=sort, pagination={"per_page": 3, "starting_after": cursor}
+    second = sandbox_api.search(
+        "conversations", query, sort=sort, pagination={"per_page": 3, "starting_after": cursor}
     )
 
-    assert [each["id"] for each in first["conversations"]] == ["100", "101", "102"]
-    assert [each["id"] for each in second["conversations"]] == ["103"]
+    assert ids(first["conversations"]) == ["100", "101", "102"]
+    assert ids(second["conversations"]) == ["103"]
     assert "next" not in second["pages"]
     assert second["total_count"] == 4
 
 
 def test_conversation_search_leaves_out_parts(sandbox_api):
-    found = search(sandbox_api, flt("id", "=", "100"))["conversations"][0]
+    found = sandbox_api.search("conversations", flt("id", "=", "100"))["conversations"][0]
     assert "conversation_parts" not in found
 
 
 def test_conversation_search_nested_three_levels_deep_is_rejected(sandbox_api):
-    inner = {"operator": "AND", "value": [flt("state", "=", "open")]}
-    query = {"operator": "OR", "value": [{"operator": "AND", "value": [inner]}]}
+    inner = group("AND", flt("state", "=", "open"))
+    query = group("OR", group("AND", inner))
     sandbox_api.error("POST", "/conversations/search", 400, "query_invalid", json={"query": query})
 
 
 def test_conversation_search_group_of_sixteen_filters_is_rejected(sandbox_api):
-    query = {"operator": "AND", "value": [flt("id", "!=", str(n)) for n in range(16)]}
+    query = group("AND", *[flt("id", "!=", str(n)) for n in range(16)])
     sandbox_api.error("POST", "/conversations/search", 400, "query_invalid", json={"query": query})
 
 

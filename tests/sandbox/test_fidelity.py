@@ -1,7 +1,7 @@
 """Every sandbox answer, success or error, validates against Intercom's own API description.
 
 The response schema of each operation and status is read from the OpenAPI 2.14 file in
-`../shared/intercom-openapi/` (error statuses the description does not list fall back to
+`tests/data/intercom-openapi/` (error statuses the description does not list fall back to
 its `error` schema). OpenAPI 3.0 schemas are translated to JSON Schema (`nullable`
 becomes a `null` type, `$ref`s resolve against the document) without loosening anything
 else. Each case runs through both doors: `mock_intercom` and a real loopback server.
@@ -16,8 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,17 +27,14 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from openapi import OPENAPI_FILE, load_openapi
-from sim_intercom.sandbox import SANDBOX_TOKEN, SandboxServer, Workspace, mock_intercom
+from sandbox_helpers import DOORS, FIRST_CONTACT, INES, SANDBOX_AUTH, door
+from sim_intercom.sandbox import SANDBOX_TOKEN, Workspace
 
 if not OPENAPI_FILE.is_file():
     pytest.skip(f"{OPENAPI_FILE} is not beside the checkout", allow_module_level=True)
 
 DOCUMENT_URI = "urn:intercom-openapi-2.14"
-MOCK_BASE_URL = "https://api.intercom.io"
-ADMIN = "991267801"
-CONTACT = "6762f0dd0000000000000001"
-COMPANY = "6762f07a0000000000000001"
-AUTH = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
+FIRST_COMPANY = "6762f07a0000000000000001"
 
 CONTACT_PATH = "/contacts/{contact_id}"
 ATTACH_PATH = "/contacts/{contact_id}/companies"
@@ -61,7 +57,7 @@ class Case:
     code: str | None = None
     body: Any = None
     data: bytes | None = None
-    headers: dict[str, str] = field(default_factory=lambda: dict(AUTH))
+    headers: dict[str, str] = field(default_factory=lambda: dict(SANDBOX_AUTH))
     rate_limit: int | None = None
 
 
@@ -76,19 +72,19 @@ def error(
 
 
 SEARCH = {"query": {"field": "role", "operator": "=", "value": "user"}}
-TICKET = {"ticket_type_id": "1", "contacts": [{"id": CONTACT}]}
+TICKET = {"ticket_type_id": "1", "contacts": [{"id": FIRST_CONTACT}]}
 MESSAGE = {
     "message_type": "inapp",
     "body": "Hello",
-    "from": {"type": "admin", "id": int(ADMIN)},
-    "to": {"type": "user", "id": CONTACT},
+    "from": {"type": "admin", "id": int(INES)},
+    "to": {"type": "user", "id": FIRST_CONTACT},
 }
-REPLY = {"message_type": "comment", "type": "admin", "admin_id": ADMIN, "body": "On it"}
+REPLY = {"message_type": "comment", "type": "admin", "admin_id": INES, "body": "On it"}
 
 SUCCESSES = [
     ok("me", "GET", "/me", "/me", "admin"),
     ok("admins", "GET", "/admins", "/admins", "admin.list"),
-    ok("admin", "GET", f"/admins/{ADMIN}", "/admins/{admin_id}", "admin"),
+    ok("admin", "GET", f"/admins/{INES}", "/admins/{admin_id}", "admin"),
     ok("ticket types", "GET", "/ticket_types", "/ticket_types", "list"),
     ok(
         "contact data attributes",
@@ -106,29 +102,29 @@ SUCCESSES = [
     ),
     ok("create contact", "POST", "/contacts", "/contacts", "contact", {"email": "n@e.example"}),
     ok("create lead", "POST", "/contacts", "/contacts", "contact", {"role": "lead"}),
-    ok("get contact", "GET", f"/contacts/{CONTACT}", CONTACT_PATH, "contact"),
+    ok("get contact", "GET", f"/contacts/{FIRST_CONTACT}", CONTACT_PATH, "contact"),
     ok(
         "update contact",
         "PUT",
-        f"/contacts/{CONTACT}",
+        f"/contacts/{FIRST_CONTACT}",
         CONTACT_PATH,
         "contact",
         {"name": "Hank S.", "custom_attributes": {"seats": 3}},
     ),
-    ok("delete contact", "DELETE", f"/contacts/{CONTACT}", CONTACT_PATH, "contact"),
+    ok("delete contact", "DELETE", f"/contacts/{FIRST_CONTACT}", CONTACT_PATH, "contact"),
     ok("list contacts", "GET", "/contacts?per_page=2", "/contacts", "list"),
     ok("search contacts", "POST", "/contacts/search", "/contacts/search", "list", SEARCH),
     ok(
         "attach contact",
         "POST",
-        f"/contacts/{CONTACT}/companies",
+        f"/contacts/{FIRST_CONTACT}/companies",
         ATTACH_PATH,
         "company",
         {"id": "6762f07a0000000000000004"},
     ),
     ok("upsert company", "POST", "/companies", "/companies", "company", {"company_id": "x"}),
     ok("find company", "GET", "/companies?company_id=globex", "/companies", "list"),
-    ok("get company", "GET", f"/companies/{COMPANY}", COMPANY_PATH, "company"),
+    ok("get company", "GET", f"/companies/{FIRST_COMPANY}", COMPANY_PATH, "company"),
     ok("list companies", "POST", "/companies/list?per_page=2", "/companies/list", "list"),
     ok("get conversation", "GET", "/conversations/100", CONVERSATION_PATH, "conversation"),
     ok(
@@ -194,12 +190,12 @@ NOT_FOUND = [
         ATTACH_PATH,
         404,
         "not_found",
-        body={"id": COMPANY},
+        body={"id": FIRST_COMPANY},
     ),
     error(
         "attach unknown company",
         "POST",
-        f"/contacts/{CONTACT}/companies",
+        f"/contacts/{FIRST_CONTACT}/companies",
         ATTACH_PATH,
         404,
         "company_not_found",
@@ -338,7 +334,7 @@ BAD_REQUESTS = [
     error(
         "attach without company",
         "POST",
-        f"/contacts/{CONTACT}/companies",
+        f"/contacts/{FIRST_CONTACT}/companies",
         ATTACH_PATH,
         400,
         "parameter_not_found",
@@ -406,7 +402,12 @@ OTHER_ERRORS = [
         "wrong method", "DELETE", "/companies/list", "/companies/list", 405, "method_not_allowed"
     ),
     error(
-        "PATCH a contact", "PATCH", f"/contacts/{CONTACT}", CONTACT_PATH, 405, "method_not_allowed"
+        "PATCH a contact",
+        "PATCH",
+        f"/contacts/{FIRST_CONTACT}",
+        CONTACT_PATH,
+        405,
+        "method_not_allowed",
     ),
     error(
         "duplicate email",
@@ -538,18 +539,6 @@ def schema_errors(case: Case, body: Any) -> list[str]:
     return [f"{list(error.absolute_path)}: {error.message[:200]}" for error in ordered]
 
 
-@contextmanager
-def door(kind: str, rate_limit: int | None, clock: Callable[[], float]) -> Iterator[str]:
-    """A fresh default workspace on `clock` behind one of the sandbox's doors; its base URL."""
-    workspace = Workspace(clock=clock)
-    if kind == "responses":
-        with mock_intercom(workspace, rate_limit=rate_limit, window=60):
-            yield MOCK_BASE_URL
-    else:
-        with SandboxServer(workspace, rate_limit=rate_limit, window=60) as server:
-            yield server.base_url
-
-
 def send(base_url: str, case: Case) -> requests.Response:
     data = case.data
     if data is None and case.body is not None:
@@ -561,14 +550,15 @@ def send(base_url: str, case: Case) -> requests.Response:
 
 
 def answer(kind: str, case: Case, clock: Callable[[], float]) -> requests.Response:
-    """The answer to `case`, after using up the rate limit the case sets, if any."""
-    with door(kind, case.rate_limit, clock) as base_url:
+    """The answer to `case` from a fresh default workspace on `clock` behind door `kind`,
+    after using up the rate limit the case sets, if any."""
+    with door(kind, Workspace(clock=clock), rate_limit=case.rate_limit, window=60) as base_url:
         for _ in range(case.rate_limit or 0):
             send(base_url, case)
         return send(base_url, case)
 
 
-@pytest.mark.parametrize("kind", ["responses", "loopback"])
+@pytest.mark.parametrize("kind", DOORS)
 @pytest.mark.parametrize("case", [*CASES, *KNOWN_FAILURES], ids=lambda case: case.name)
 def test_the_answer_validates_against_intercoms_description(
     kind: str, case: Case, sandbox_clock: Callable[[], float]

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from sandbox_helpers import FIRST_CONTACT
 from sim_intercom.sandbox import Workspace, params
 from sim_intercom.sandbox.companies import CompanyFields
 from sim_intercom.sandbox.errors import ParameterInvalid
@@ -41,7 +42,7 @@ def test_a_float_custom_attribute_refuses_nan_and_infinity(value):
 def test_a_ticket_attribute_refuses_nan_and_infinity(value):
     body = {
         "ticket_type_id": "1",
-        "contacts": [{"id": "6762f0dd0000000000000001"}],
+        "contacts": [{"id": FIRST_CONTACT}],
         "ticket_attributes": {"severity": value},
     }
     with pytest.raises(ParameterInvalid) as refused:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from .conftest import contact_of
-
-INES = "991267801"
+from helpers import ids
+from sandbox_helpers import INES, NO_SUCH_CONTACT, contact_of, flt
 
 
 def message(contact_id: str, role: str = "user", **fields) -> dict:
@@ -27,13 +26,13 @@ def test_inapp_message_opens_a_conversation(sandbox_api):
     conversation = sandbox_api.ok("GET", f"/conversations/{sent['conversation_id']}")
     assert conversation["source"]["body"] == "Your export is ready."
     assert conversation["source"]["author"]["id"] == INES
-    assert [each["id"] for each in conversation["contacts"]["contacts"]] == [contact_id]
+    assert ids(conversation["contacts"]["contacts"]) == [contact_id]
 
 
 def test_message_conversation_is_listed(sandbox_api):
     sent = sandbox_api.ok("POST", "/messages", json=message(contact_of(sandbox_api, "100")))
     listed = sandbox_api.ok("GET", "/conversations")
-    assert sent["conversation_id"] in [each["id"] for each in listed["conversations"]]
+    assert sent["conversation_id"] in ids(listed["conversations"])
     assert listed["total_count"] == 5
 
 
@@ -66,9 +65,7 @@ def test_message_from_an_unknown_admin_is_admin_not_found(sandbox_api):
 
 
 def test_message_to_an_unknown_contact_is_not_found(sandbox_api):
-    sandbox_api.error(
-        "POST", "/messages", 404, "not_found", json=message("6762f0dd0000000000000999")
-    )
+    sandbox_api.error("POST", "/messages", 404, "not_found", json=message(NO_SUCH_CONTACT))
 
 
 def test_message_to_a_user_addressed_as_lead_is_not_found(sandbox_api):
@@ -77,11 +74,7 @@ def test_message_to_a_user_addressed_as_lead_is_not_found(sandbox_api):
 
 
 def test_message_to_a_lead(sandbox_api):
-    lead = sandbox_api.ok(
-        "POST",
-        "/contacts/search",
-        json={"query": {"field": "role", "operator": "=", "value": "lead"}},
-    )["data"][0]
+    lead = sandbox_api.search("contacts", flt("role", "=", "lead"))["data"][0]
 
     sent = sandbox_api.ok("POST", "/messages", json=message(lead["id"], role="lead"))
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from sim_intercom.sandbox import SANDBOX_TOKEN, Workspace, mock_intercom
+from helpers import US
+from sandbox_helpers import SANDBOX_AUTH, SANDBOX_START
+from sim_intercom.sandbox import Workspace, mock_intercom
 from sim_intercom.sandbox.app import SandboxApp
 from sim_intercom.sandbox.ratelimit import RateLimiter
-
-from .conftest import SANDBOX_START
-
-US = "https://api.intercom.io"
-BEARER = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
 
 
 def take(limiter: RateLimiter) -> tuple[bool, int, int]:
@@ -88,7 +85,7 @@ def limited(sandbox_clock):
 
 
 def test_rate_limit_headers_count_down(limited):
-    replies = [requests.get(f"{US}/me", headers=BEARER) for _ in range(3)]
+    replies = [requests.get(f"{US}/me", headers=SANDBOX_AUTH) for _ in range(3)]
 
     assert [each.status_code for each in replies] == [200, 200, 200]
     assert [each.headers["X-RateLimit-Limit"] for each in replies] == ["3", "3", "3"]
@@ -98,8 +95,8 @@ def test_rate_limit_headers_count_down(limited):
 
 def test_request_past_the_limit_is_rate_limit_exceeded(limited):
     for _ in range(3):
-        requests.get(f"{US}/me", headers=BEARER)
-    refused = requests.get(f"{US}/me", headers=BEARER)
+        requests.get(f"{US}/me", headers=SANDBOX_AUTH)
+    refused = requests.get(f"{US}/me", headers=SANDBOX_AUTH)
 
     assert refused.status_code == 429
     body = refused.json()
@@ -111,17 +108,17 @@ def test_request_past_the_limit_is_rate_limit_exceeded(limited):
 
 def test_refused_request_changes_nothing(limited):
     for _ in range(3):
-        requests.get(f"{US}/me", headers=BEARER)
-    refused = requests.post(f"{US}/contacts", headers=BEARER, json={"email": "a@b.example"})
+        requests.get(f"{US}/me", headers=SANDBOX_AUTH)
+    refused = requests.post(f"{US}/contacts", headers=SANDBOX_AUTH, json={"email": "a@b.example"})
     assert refused.status_code == 429
     assert limited.state.contacts == {}
 
 
 def test_the_doors_limit_follows_the_workspace_clock(limited, sandbox_clock):
     for _ in range(4):
-        requests.get(f"{US}/me", headers=BEARER)
+        requests.get(f"{US}/me", headers=SANDBOX_AUTH)
     sandbox_clock.now = 1_750_000_020
-    assert requests.get(f"{US}/me", headers=BEARER).status_code == 200
+    assert requests.get(f"{US}/me", headers=SANDBOX_AUTH).status_code == 200
 
 
 def test_rate_limit_resets_after_the_window(sandbox_clock):
@@ -129,7 +126,7 @@ def test_rate_limit_resets_after_the_window(sandbox_clock):
     app = SandboxApp(Workspace(seed="empty"), limiter)
 
     def status() -> tuple[int, str]:
-        reply = app.handle("GET", "/me", BEARER, None)
+        reply = app.handle("GET", "/me", SANDBOX_AUTH, None)
         return reply.status, reply.headers["X-RateLimit-Remaining"]
 
     assert [status(), status(), status()] == [(200, "1"), (200, "0"), (429, "0")]
@@ -141,5 +138,5 @@ def test_rate_limit_resets_after_the_window(sandbox_clock):
 
 def test_reset_header_names_the_end_of_the_window(sandbox_clock):
     app = SandboxApp(Workspace(seed="empty"), RateLimiter(2, window=10, clock=sandbox_clock))
-    reply = app.handle("GET", "/me", BEARER, None)
+    reply = app.handle("GET", "/me", SANDBOX_AUTH, None)
     assert reply.headers["X-RateLimit-Reset"] == str(int(sandbox_clock.now) + 10)

@@ -6,10 +6,11 @@ import time
 
 import pytest
 
+from helpers import DAY, HOUR, ids
+from sandbox_helpers import flt, group
 from sim_intercom.sandbox.errors import InvalidQuery
 from sim_intercom.sandbox.search import compile_query, sort_records
 
-DAY = 86_400
 JAN_1_2020 = 1_577_836_800
 
 
@@ -35,19 +36,11 @@ def conversation(**fields):
     return {"type": "conversation", "id": "1"} | fields
 
 
-def flt(field, operator, value):
-    return {"field": field, "operator": operator, "value": value}
-
-
-def group(operator, *items):
-    return {"operator": operator, "value": list(items)}
-
-
 ADA = contact(
     name="Ada Lovelace",
     email="Ada@Example.com",
     owner_id=42,
-    created_at=JAN_1_2020 + 9 * 3600,
+    created_at=JAN_1_2020 + 9 * HOUR,
     unsubscribed_from_emails=False,
     location={"type": "location", "country": "Ireland", "city": "Dublin"},
     tags={"data": [{"type": "tag", "id": "11"}, {"type": "tag", "id": "12"}]},
@@ -92,8 +85,8 @@ def test_in_and_nin_take_lists():
 
 def test_contact_dates_match_by_calendar_day():
     assert_operator("created_at", "=", JAN_1_2020, JAN_1_2020 + DAY)
-    assert_operator("created_at", ">", JAN_1_2020 - DAY, JAN_1_2020 + 3600)
-    assert_operator("created_at", "<", JAN_1_2020 + DAY, JAN_1_2020 + 23 * 3600)
+    assert_operator("created_at", ">", JAN_1_2020 - DAY, JAN_1_2020 + HOUR)
+    assert_operator("created_at", "<", JAN_1_2020 + DAY, JAN_1_2020 + 23 * HOUR)
 
 
 def test_timestamp_given_as_digit_string_is_accepted():
@@ -299,10 +292,6 @@ def test_compiled_query_keeps_the_values_it_was_compiled_with():
 
 
 RANKED = [contact(id="a", n=2), contact(id="b"), contact(id="c", n=1), contact(id="d", n=2)]
-
-
-def ids(records):
-    return [record["id"] for record in records]
 
 
 def test_sort_ascending_puts_missing_values_last():

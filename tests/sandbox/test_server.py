@@ -10,22 +10,19 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
 
-from sim_intercom.sandbox import SANDBOX_TOKEN, SandboxServer, Workspace, mock_intercom
-
-from .conftest import FakeClock
+from helpers import FakeClock
+from sandbox_helpers import DOORS, SANDBOX_AUTH, SANDBOX_START, door
+from sim_intercom.sandbox import SandboxServer, Workspace
 
 pytestmark = pytest.mark.slow
 
-BEARER = f"Bearer {SANDBOX_TOKEN}"
-AUTH = f"Authorization: {BEARER}\r\n"
-MOCK_BASE_URL = "https://api.intercom.io"
+AUTH = f"Authorization: {SANDBOX_AUTH['Authorization']}\r\n"  # the header line, for raw requests
 
 
 @dataclass(frozen=True)
@@ -77,17 +74,6 @@ def chunked(path: str, chunks: bytes) -> bytes:
     return request("POST", path, b"Transfer-Encoding: chunked\r\n") + chunks
 
 
-@contextmanager
-def door(kind: str) -> Iterator[str]:
-    """A fresh workspace behind `mock_intercom` or a loopback server; its base URL."""
-    if kind == "responses":
-        with mock_intercom(Workspace()):
-            yield MOCK_BASE_URL
-    else:
-        with SandboxServer(Workspace()) as running:
-            yield running.base_url
-
-
 def assert_intercom_error(answer: Answer, expected: int) -> None:
     assert answer.status == expected, answer
     body = answer.json()
@@ -98,7 +84,7 @@ def assert_intercom_error(answer: Answer, expected: int) -> None:
 
 
 def assert_still_serving(server: SandboxServer) -> None:
-    answer = requests.get(f"{server.base_url}/me", headers={"Authorization": BEARER}, timeout=5)
+    answer = requests.get(f"{server.base_url}/me", headers=SANDBOX_AUTH, timeout=5)
     assert answer.status_code == 200
 
 
@@ -185,13 +171,11 @@ def test_a_chunked_body_with_extensions_and_trailers_is_read_like_any_other(
     assert answer.json()["email"] == "chunked@example.com"
 
 
-@pytest.mark.parametrize("kind", ["responses", "loopback"])
+@pytest.mark.parametrize("kind", DOORS)
 def test_a_streamed_request_body_is_read_by_both_doors(kind: str) -> None:
     pieces = (piece for piece in [b'{"email": ', b'"streamed@example.com"}'])
     with door(kind) as base_url:
-        answer = requests.post(
-            f"{base_url}/contacts", data=pieces, headers={"Authorization": BEARER}, timeout=5
-        )
+        answer = requests.post(f"{base_url}/contacts", data=pieces, headers=SANDBOX_AUTH, timeout=5)
     assert answer.status_code == 200, answer.text
     assert answer.json()["email"] == "streamed@example.com"
 
@@ -223,7 +207,7 @@ def test_one_session_keeps_one_connection_alive(
     server: SandboxServer, connections_opened: list[int]
 ) -> None:
     with requests.Session() as session:
-        session.headers["Authorization"] = BEARER
+        session.headers.update(SANDBOX_AUTH)
         paths = ["/contacts", "/contacts/nope", "/me", "/no/such/thing", "/admins"]
         statuses = [
             session.get(f"{server.base_url}{path}", timeout=5).status_code for path in paths
@@ -234,7 +218,7 @@ def test_one_session_keeps_one_connection_alive(
 
 def test_a_refused_body_closes_the_connection(server: SandboxServer) -> None:
     with requests.Session() as session:
-        session.headers["Authorization"] = BEARER
+        session.headers.update(SANDBOX_AUTH)
         refused = session.post(f"{server.base_url}/contacts", data=b"x" * 1_100_000, timeout=5)
         after = session.get(f"{server.base_url}/me", timeout=5)
     assert (refused.status_code, refused.headers["Connection"]) == (413, "close")
@@ -247,7 +231,7 @@ def test_many_clients_at_once_are_all_answered(server: SandboxServer) -> None:
 
     def client(number: int) -> None:
         with requests.Session() as session:
-            session.headers["Authorization"] = BEARER
+            session.headers.update(SANDBOX_AUTH)
             for step in range(25):
                 if step % 5 == 4:
                     answer = session.get(f"{server.base_url}/contacts?per_page=5", timeout=10)
@@ -291,7 +275,7 @@ def test_every_authenticated_answer_carries_the_rate_limit_headers(
 def test_the_rate_limit_resets_at_the_end_of_the_window_in_unix_seconds(
     sandbox_clock: FakeClock,
 ) -> None:
-    sandbox_clock.now = 1_750_000_000.5
+    sandbox_clock.now = SANDBOX_START + 0.5
     with SandboxServer(Workspace(clock=sandbox_clock), rate_limit=5, window=60) as limited:
         answer = raw(limited, request("GET", "/me"))
     assert answer.headers["x-ratelimit-reset"] == "1750000020"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .conftest import contact_of
+from helpers import ids
+from sandbox_helpers import NO_SUCH_CONTACT, contact_of
 
 
 def ticket_for(contact_id: str, **fields) -> dict:
@@ -21,7 +22,7 @@ def test_ticket_is_created_for_a_contact(sandbox_api):
     assert ticket["type"] == "ticket"
     assert ticket["ticket_type"]["id"] == "1"
     assert ticket["ticket_attributes"] == {"_default_title_": "Export broken"}
-    assert [each["id"] for each in ticket["contacts"]["contacts"]] == [contact_id]
+    assert ids(ticket["contacts"]["contacts"]) == [contact_id]
     assert ticket["ticket_state"]["category"] == "submitted"
 
 
@@ -48,7 +49,7 @@ def test_ticket_without_a_type_is_parameter_not_found(sandbox_api):
 
 
 def test_ticket_for_an_unknown_contact_is_not_found(sandbox_api):
-    payload = ticket_for("6762f0dd0000000000000999")
+    payload = ticket_for(NO_SUCH_CONTACT)
     sandbox_api.error("POST", "/tickets", 404, "not_found", json=payload)
 
 

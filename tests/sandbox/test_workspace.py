@@ -7,15 +7,12 @@ import json
 import pytest
 import requests
 
+from helpers import DAY, HOUR, US, ids
+from sandbox_helpers import INES, SAM, SANDBOX_AUTH, flt
 from sim_intercom.sandbox import SANDBOX_TOKEN, Workspace, mock_intercom
 from sim_intercom.sandbox.app import SandboxApp
 from sim_intercom.sandbox.contacts import ContactFields
 from sim_intercom.sandbox.records import Contact
-
-US = "https://api.intercom.io"
-BEARER = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
-INES = "991267801"
-
 
 # The default seed
 
@@ -29,7 +26,7 @@ def test_default_seed_me_is_the_first_admin(sandbox_api):
 def test_default_seed_has_three_admins(sandbox_api):
     admins = sandbox_api.ok("GET", "/admins")
     assert admins["type"] == "admin.list"
-    assert [each["id"] for each in admins["admins"]] == [INES, "991267802", "991267803"]
+    assert ids(admins["admins"]) == [INES, SAM, "991267803"]
 
 
 def test_default_seed_has_the_bug_report_ticket_type(sandbox_api):
@@ -66,14 +63,10 @@ def test_default_seed_has_users_and_leads(sandbox_api):
 
 
 def test_default_seed_contacts_belong_to_their_companies(sandbox_api):
-    found = sandbox_api.ok(
-        "POST",
-        "/contacts/search",
-        json={"query": {"field": "email", "operator": "=", "value": "hank@globex.example"}},
-    )["data"][0]
+    found = sandbox_api.search("contacts", flt("email", "=", "hank@globex.example"))["data"][0]
     globex = sandbox_api.ok("GET", "/companies?company_id=globex")["data"][0]
 
-    assert [each["id"] for each in found["companies"]["data"]] == [globex["id"]]
+    assert ids(found["companies"]["data"]) == [globex["id"]]
     assert found["custom_attributes"] == {"plan_tier": "enterprise"}
 
 
@@ -154,7 +147,7 @@ def test_empty_seed_keeps_the_admins(empty_sandbox_api):
 
 def test_empty_seed_keeps_the_ticket_type(empty_sandbox_api):
     types = empty_sandbox_api.ok("GET", "/ticket_types")["data"]
-    assert [each["id"] for each in types] == ["1"]
+    assert ids(types) == ["1"]
 
 
 def test_empty_seed_keeps_the_data_attributes(empty_sandbox_api):
@@ -196,7 +189,7 @@ def test_the_workspace_keeps_the_clock_it_is_given(sandbox_clock):
 
 def test_moving_the_clock_moves_the_workspaces_time(sandbox_clock):
     workspace = Workspace(seed="empty", clock=sandbox_clock)
-    later = sandbox_clock.advance(3600)
+    later = sandbox_clock.advance(HOUR)
 
     contact = workspace.contacts.create(ContactFields(frozenset({"email"}), email="a@b.example"))
 
@@ -205,7 +198,7 @@ def test_moving_the_clock_moves_the_workspaces_time(sandbox_clock):
 
 def test_the_seed_dates_its_conversations_before_the_clock(sandbox_api, sandbox_clock):
     listed = sandbox_api.ok("GET", "/conversations")["conversations"]
-    assert max(each["created_at"] for each in listed) == sandbox_clock.now - 86_400
+    assert max(each["created_at"] for each in listed) == sandbox_clock.now - DAY
 
 
 # Auth
@@ -236,12 +229,12 @@ def test_unauthorized_request_changes_nothing(sandbox_api):
 def test_workspace_answers_to_its_own_token():
     with mock_intercom(Workspace(seed="empty", token="tok-123")):
         good = requests.get(f"{US}/me", headers={"Authorization": "Bearer tok-123"})
-        bad = requests.get(f"{US}/me", headers=BEARER)
+        bad = requests.get(f"{US}/me", headers=SANDBOX_AUTH)
     assert (good.status_code, bad.status_code) == (200, 401)
 
 
 def test_sandbox_app_answers_json_with_a_request_id():
-    reply = SandboxApp(Workspace(seed="empty")).handle("GET", "/me", BEARER, None)
+    reply = SandboxApp(Workspace(seed="empty")).handle("GET", "/me", SANDBOX_AUTH, None)
     assert reply.status == 200
     assert json.loads(reply.body)["id"] == INES
     assert reply.headers["X-Request-Id"]
@@ -296,7 +289,7 @@ def hundred_thousand() -> Workspace:
 
 def test_workspace_seeds_a_hundred_thousand_contacts(hundred_thousand):
     with mock_intercom(hundred_thousand):
-        listed = requests.get(f"{US}/contacts?per_page=1", headers=BEARER).json()
+        listed = requests.get(f"{US}/contacts?per_page=1", headers=SANDBOX_AUTH).json()
     assert listed["total_count"] == 100_000
     assert listed["pages"]["total_pages"] == 100_000
 
@@ -316,7 +309,7 @@ def test_paging_a_hundred_thousand_contacts_reaches_the_end(hundred_thousand):
     path = "/contacts?per_page=150"
     with mock_intercom(hundred_thousand):
         while True:
-            listed = requests.get(US + path, headers=BEARER).json()
+            listed = requests.get(US + path, headers=SANDBOX_AUTH).json()
             seen += len(listed["data"])
             pages += 1
             following = listed["pages"].get("next")
