@@ -65,6 +65,12 @@ CORRECTIONS = {
     ("conversation_part", "id"): {"type": ["string", "integer"]},  # examples send integers
     ("admin", "avatar"): {"type": ["string", "object"], "nullable": True},  # `GET /me`: object
 }
+# Properties Intercom's description leaves undescribed, though a block shows them:
+# (component, property) -> the description to give them.
+DESCRIPTIONS = {
+    ("contact", "avatar"): "The contact's avatar, with its `image_url`.",
+    ("company", "plan"): "The plan the company is on, with its `id` and `name`.",
+}
 MAX_DEPTH = 8
 REF_PREFIX = "#/components/schemas/"
 
@@ -122,13 +128,15 @@ def _allow_null(schema: dict[str, Any]) -> None:
 
 
 def corrected(components: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the components with `CORRECTIONS` applied."""
+    """A copy of the components with `CORRECTIONS` and `DESCRIPTIONS` applied."""
     result = copy.deepcopy(components)
     for (component, name), fields in CORRECTIONS.items():
         prop = result[component]["properties"][name]
         description = prop.get("description")
         prop.clear()
         prop.update(fields, **({"description": description} if description else {}))
+    for (component, name), description in DESCRIPTIONS.items():
+        result[component]["properties"][name].setdefault("description", description)
     return result
 
 

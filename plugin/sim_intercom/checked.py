@@ -35,9 +35,9 @@ def rule(*, alias: str | None = None, pattern: str | None = None, nonempty: bool
 
 
 def field(default: Any = dataclasses.MISSING, **rules: Any) -> Any:
-    """A dataclass field with a `rule`; a list default is copied per instance."""
-    if isinstance(default, list):
-        return dataclasses.field(default_factory=list, metadata=rule(**rules))
+    """A dataclass field with a `rule`; a list or dict default is copied per instance."""
+    if isinstance(default, list | dict):
+        return dataclasses.field(default_factory=type(default), metadata=rule(**rules))
     return dataclasses.field(default=default, metadata=rule(**rules))
 
 

@@ -236,3 +236,37 @@ def error_class_for_status(status: int) -> type[IntercomError]:
     if status >= 500:
         return ServerError
     return InvalidInput if 400 <= status < 500 else InvalidResponse
+
+
+_BY_KIND: dict[str, type[IntercomError]] = {
+    cls.kind: cls
+    for cls in (
+        InvalidInput,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        RateLimited,
+        ServerError,
+        NetworkError,
+        InvalidResponse,
+        InternalError,
+    )
+}
+
+
+def error_from_result(result: dict[str, Any]) -> IntercomError:
+    """The error of a failed result envelope, as the exception of its kind (for Python
+    callers, such as the record iterator, that would rather raise than branch)."""
+    detail = result.get("error_detail") or {}
+    error = _BY_KIND.get(detail.get("kind", ""), IntercomError)(
+        detail.get("message") or str(result.get("error")),
+        http_status=detail.get("status"),
+        code=detail.get("code"),
+        request_id=detail.get("request_id"),
+        field=detail.get("field"),
+    )
+    error.attempts = detail.get("attempts", 0)
+    error.retry_after = detail.get("retry_after")
+    error.outcome = detail.get("outcome")
+    return error

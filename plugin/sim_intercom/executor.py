@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .client import IntercomClient
@@ -19,17 +20,18 @@ from .errors import (
     InternalError,
     InvalidInput,
     Violation,
+    error_from_result,
 )
 from .guard import mapping_problems
 from .inputs import InputChecker
 from .manifest import Catalog, Tool, default_catalog
 from .operations import OPERATIONS, PartialResult
+from .paging import walk
 from .settings import TOKEN_CREDENTIAL, ClientConfig, read_config, token_problem
+from .shaping import project
 from .transport import Transport
 
 logger = logging.getLogger("sim_intercom")
-
-TOOL_PREFIX = "intercom_"
 
 
 def success(output: dict[str, Any]) -> dict[str, Any]:
@@ -83,8 +85,9 @@ class Executor:
             return self._checkers[tool.id]
 
     def execute(self, tool_id: Any, params: Any, credentials: Any) -> dict[str, Any] | None:
-        """The result envelope for a call, or None when the tool id is not ours."""
-        if not isinstance(tool_id, str) or not tool_id.startswith(TOOL_PREFIX):
+        """The result envelope for a call, or None when the tool id is not in our catalog
+        (another plugin may own it, whatever its prefix)."""
+        if not isinstance(tool_id, str) or tool_id not in self.catalog.tools:
             return None
         try:
             return self._execute(tool_id, params, credentials)
@@ -92,17 +95,12 @@ class Executor:
             return failure(_internal(exc, tool_id))
 
     def _execute(self, tool_id: str, params: Any, credentials: Any) -> dict[str, Any]:
-        tool = self.catalog.tools.get(tool_id)
-        if tool is None or tool_id not in OPERATIONS:
-            known = ", ".join(sorted(self.catalog.tools))
-            unknown = InvalidInput(
-                f"Unknown tool {tool_id[:80]!r}. Known tools: {known}", field="tool_id"
-            )
-            return failure(unknown)
+        tool = self.catalog.tools[tool_id]
         client: IntercomClient | None = None
         try:
             client, checked = self._prepare(tool, params, credentials)
-            return success(OPERATIONS[tool_id].run(checked, client))
+            output = OPERATIONS[tool_id].run(checked, client, _largest_page(tool))
+            return success(project(output, checked["fields"]) if "fields" in checked else output)
         except PartialResult as partial:
             result = failure(_account(partial.error, tool, client), partial.output)
             result["error"] = partial.message
@@ -112,6 +110,27 @@ class Executor:
             return failure(_account(error, tool, client))
         except Exception as exc:
             return failure(_account(_internal(exc, tool_id), tool, client))
+
+    def iterate(
+        self, tool_id: str, params: Mapping[str, Any], credentials: Mapping[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """Every record of a list or search tool, across pages, lazily: one page in memory
+        at a time, pages as large as Intercom serves unless `per_page` says otherwise.
+        Raises the `IntercomError` of a failed page; `fields` and `max_items` do not apply."""
+        operation = OPERATIONS.get(tool_id)
+        if operation is None or operation.pager is None:
+            raise InvalidInput(f"{tool_id[:80]!r} is not a list or search tool", field="tool_id")
+        first = {k: v for k, v in params.items() if k not in ("fields", "max_items")}
+        first.setdefault("per_page", _largest_page(self.catalog.tools[tool_id]))
+
+        def run_page(page: dict[str, Any]) -> dict[str, Any]:
+            result = self.execute(tool_id, page, credentials)
+            if result is None or not result["success"]:
+                raise error_from_result(result or {})
+            output: dict[str, Any] = result["output"]
+            return output
+
+        return walk(operation.pager, run_page, first)
 
     def _prepare(
         self, tool: Tool, raw_params: Any, raw_credentials: Any
@@ -138,6 +157,12 @@ class Executor:
         safe = hints.readOnlyHint or hints.idempotentHint
         client = IntercomClient(token, config, self.transport, self._admin_cache, safe=safe)
         return client, checked
+
+
+def _largest_page(tool: Tool) -> int:
+    """The most records one page of this tool may hold, from its schema's `per_page`."""
+    per_page = tool.input_schema.get("properties", {}).get("per_page", {})
+    return int(per_page.get("maximum", 50))
 
 
 def _internal(exc: Exception, tool_id: str) -> InternalError:

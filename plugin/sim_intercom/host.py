@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import pluggy
@@ -45,3 +46,18 @@ def execute_tool(
         tool_id=tool_id, params=params, credentials=credentials
     )
     return result
+
+
+def iterate(
+    tool_id: str, params: dict[str, Any], credentials: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """Every record of a list or search tool, across pages, lazily, in bounded memory:
+
+    >>> for contact in iterate("intercom_list_contacts", {}, {"accessToken": token}):
+    ...     print(contact["email"])
+
+    Raises the `IntercomError` of the kind that failed (after the retries that are safe).
+    """
+    from .plugin import get_executor
+
+    return get_executor().iterate(tool_id, params, credentials)

@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from .errors import MAX_VIOLATIONS, InvalidInput, Violation
 from .guard import quote, value_problem
 from .manifest import Tool
+from .shaping import unknown_paths
 
 JSON_MEDIA_TYPE = "application/json"
 Params = dict[str, Any]
@@ -47,8 +48,11 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
 
 
 def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
-    """Block values arrive as text: "42" for a number, "true" for a boolean."""
+    """Block values arrive as text: "42" for a number, "true" for a boolean, and
+    "a, b" for a list of text."""
     types = _types(schema)
+    if isinstance(value, str) and types == {"array"} and "string" in _types(schema["items"]):
+        return [item.strip() for item in value.split(",") if item.strip()]
     if isinstance(value, str) and len(value) <= _MAX_NUMBER_TEXT:
         text = value.strip()
         if "integer" in types and _INTEGER_TEXT.match(text):
@@ -253,6 +257,7 @@ class InputChecker:
 
     def __init__(self, tool: Tool) -> None:
         self.schema = tool.input_schema
+        self.output_schema = tool.output_schema
         self.validator = Draft202012Validator(self.schema)
         self.json_text = {
             name: prop
@@ -273,6 +278,11 @@ class InputChecker:
             if name in params and name not in bad and isinstance(params[name], str):
                 params[name], problems = _decode_json_text(name, params[name], prop)
                 violations.extend(problems)
+        if "fields" in params and "fields" not in bad:
+            violations.extend(
+                Violation("fields", f"{path!r} names nothing in this tool's output")
+                for path in unknown_paths(self.output_schema, params["fields"])
+            )
         if refine is not None:
             named = {_parameter_of(v.parameter) for v in violations}
             try:

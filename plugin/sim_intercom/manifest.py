@@ -38,6 +38,11 @@ class Credential:
     url: str = ""
     default: str | float | None = None
     options: list[str] = field([])
+    # A label for each option, by option; an option without one shows as itself.
+    labels: dict[str, str] = field({})
+    # Who fills it in a host's form: the user only (never a model), the default for every
+    # credential and setting.
+    visibility: Literal["user-only", "hidden"] = "user-only"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Block:
     name: str
     groups: list[BlockGroup] = field(nonempty=True)
     description: str = ""
+    color: str = field("#FFFFFF", pattern=r"#[0-9A-Fa-f]{6}")  # the block's background
+    docs: str = field("", pattern=r"(https://\S+)?")  # a documentation link
 
 
 @dataclass(frozen=True)

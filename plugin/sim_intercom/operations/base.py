@@ -9,6 +9,7 @@ from typing import Any
 
 from ..client import ApiRequest, IntercomClient, encode_path_segment
 from ..errors import Conflict, IntercomError, InvalidResponse
+from ..paging import Pager
 
 Params = dict[str, Any]
 Output = dict[str, Any]
@@ -18,6 +19,9 @@ Refine = Callable[[Params], Params]
 Lookup = Callable[[Params, IntercomClient], Params]
 AfterStep = Callable[[Output, Params, IntercomClient], Output]
 Recover = Callable[[Conflict, Params, IntercomClient], Any]
+
+# Options of the plugin itself, which shape the output and are never sent to Intercom.
+PLUGIN_OPTIONS = ("fields", "max_items")
 
 
 class PartialResult(Exception):
@@ -75,7 +79,8 @@ class Operation:
     `lookups` are explicit steps that fetch what the request needs from Intercom before the
     request is built; building it (`build_body`) is pure. `natural_key` names parameters
     that make a write naturally idempotent (Intercom answers 409 to a duplicate), and
-    `recover` fetches what an earlier, uncertain try already wrote.
+    `recover` fetches what an earlier, uncertain try already wrote. `pager` says how a list
+    or search pages, so `max_items` can gather many pages into one output.
     """
 
     tool_id: str
@@ -92,6 +97,7 @@ class Operation:
     natural_key: tuple[str, ...] = ()
     recover: Recover | None = None
     after: AfterStep | None = None
+    pager: Pager | None = None
 
     def path_parameters(self) -> list[str]:
         return [name for _, name, _, _ in string.Formatter().parse(self.path) if name]
@@ -102,7 +108,7 @@ class Operation:
 
     def _rest(self, params: Params) -> dict[str, Any]:
         """The parameters sent as they are: all but the path's and the plugin's own."""
-        kept = set(self.path_parameters()) | set(self.local)
+        kept = {*self.path_parameters(), *self.local, *PLUGIN_OPTIONS}
         return {
             self.rename.get(name, name): self._value(name, params)
             for name in params
@@ -120,7 +126,14 @@ class Operation:
             return ApiRequest(self.method, path, self._rest(params), None)
         return ApiRequest(self.method, path, {}, self._rest(params))
 
-    def run(self, params: Params, client: IntercomClient) -> Output:
+    def run(self, params: Params, client: IntercomClient, page_size: int = 50) -> Output:
+        """One page, or with `max_items` as many pages as it takes (`page_size` records
+        each at most, the largest page Intercom serves)."""
+        if self.pager is not None and "max_items" in params:
+            return self.pager.gather(lambda page: self._once(page, client), params, page_size)
+        return self._once(params, client)
+
+    def _once(self, params: Params, client: IntercomClient) -> Output:
         """Look up what is needed, send the request, shape the answer, run the follow-up."""
         for lookup in self.lookups:
             params = lookup(params, client)

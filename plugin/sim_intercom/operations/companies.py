@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..paging import Pager
 from .base import Operation, Output, Params, as_object, next_cursor, optional_int, records, single
 
 
@@ -39,5 +40,6 @@ OPERATIONS = (
         "/companies/list",
         _page_list,
         in_query=True,
+        pager=Pager("companies", by_number=True),
     ),
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..client import ApiRequest, IntercomClient, encode_path_segment
 from ..errors import Conflict, IntercomError, InternalError, NotFound
+from ..paging import Pager
 from .base import (
     Operation,
     Output,
@@ -112,12 +113,14 @@ OPERATIONS = (
         "GET",
         "/contacts",
         cursor_list("contacts", "data"),
+        pager=Pager("contacts"),
     ),
     Operation(
         "intercom_search_contacts",
         "POST",
         "/contacts/search",
         cursor_list("contacts", "data"),
+        pager=Pager("contacts"),
         build_body=search_body,
     ),
     Operation("intercom_delete_contact", "DELETE", "/contacts/{contactId}", _delete_shape),

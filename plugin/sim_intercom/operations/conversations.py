@@ -7,6 +7,7 @@ from typing import Any
 from ..client import IntercomClient
 from ..errors import InvalidInput, Violation
 from ..limits import MAX_ATTACHMENTS
+from ..paging import Pager
 from .base import Operation, Params, cursor_list, single
 from .search import search_body
 
@@ -59,6 +60,7 @@ OPERATIONS = (
         "GET",
         "/conversations",
         cursor_list("conversations", "conversations"),
+        pager=Pager("conversations"),
     ),
     Operation(
         "intercom_reply_conversation",
@@ -74,6 +76,7 @@ OPERATIONS = (
         "POST",
         "/conversations/search",
         cursor_list("conversations", "conversations"),
+        pager=Pager("conversations"),
         build_body=search_body,
     ),
 )

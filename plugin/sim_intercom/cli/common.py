@@ -1,0 +1,106 @@
+"""What every command shares: exit statuses, errors, JSON output, the token and the
+connection (a real workspace or a fresh sandbox)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+NO_TOKEN_HELP = (
+    "No Intercom access token given, so nothing was sent.\n"
+    f"  Use a real workspace: set {TOKEN_ENV} or pass --token-file PATH\n"
+    "    (Intercom Developer Hub > your app > Authentication > Access token).\n"
+    "  Or try it offline: add --sandbox to run against the built-in Intercom sandbox."
+)
+TOKEN_ARGUMENT_WARNING = (
+    "sim-intercom: warning: a token on the command line is visible to other users of this "
+    f"machine; prefer --token-file PATH or {TOKEN_ENV}"
+)
+MESSAGE_CHARS = 300
+
+
+class CommandError(Exception):
+    """A command that cannot go on: one line on standard error, and an exit status."""
+
+    status = EXIT_FAILED
+
+
+class UsageError(CommandError):
+    """A mistake on the command line or in its input."""
+
+    status = EXIT_USAGE
+
+
+def is_terminal(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def print_json(value: Any) -> None:
+    """Indented for a person at a terminal, compact for a pipe or a file."""
+    if is_terminal(sys.stdout):
+        print(json.dumps(value, indent=2))
+    else:
+        print(json.dumps(value, separators=(",", ":")))
+
+
+def one_line(text: str, limit: int = MESSAGE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def unknown_tool(tool_id: str) -> UsageError:
+    return UsageError(f"unknown tool {tool_id[:80]!r} (sim-intercom tools lists them)")
+
+
+def read_token(args: argparse.Namespace) -> str | None:
+    """The token from --token-file, the hidden --token, or the environment; remembered in
+    `args.secrets` so no error message can quote it."""
+    token_file, token = getattr(args, "token_file", None), getattr(args, "token", None)
+    if token_file and token:
+        raise UsageError("give the token once: --token-file or --token, not both")
+    if token_file:
+        try:
+            token = Path(token_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise UsageError(f"cannot read --token-file {token_file}: {reason}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"--token-file {token_file} is not UTF-8 text") from None
+        if not token:
+            raise UsageError(f"--token-file {token_file} is empty")
+    elif token:
+        print(TOKEN_ARGUMENT_WARNING, file=sys.stderr)
+    else:
+        token = os.environ.get(TOKEN_ENV) or None
+    if token:
+        args.secrets.append(token)
+    return token
+
+
+def connection(args: argparse.Namespace, stack: ExitStack) -> dict[str, Any] | None:
+    """The credentials for `--sandbox` (a fresh sandbox, stopped with `stack`) or for the
+    token and its settings; None when there is no token."""
+    if args.sandbox:
+        from ..sandbox import SandboxServer
+
+        server = stack.enter_context(SandboxServer())
+        return {"accessToken": server.token, "baseUrl": server.base_url}
+    token = read_token(args)
+    if not token:
+        return None
+    credentials: dict[str, Any] = {"accessToken": token}
+    if args.region:
+        credentials["region"] = args.region
+    if args.base_url:
+        credentials["baseUrl"] = args.base_url
+    return credentials

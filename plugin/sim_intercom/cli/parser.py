@@ -1,0 +1,156 @@
+"""The argument parser: every command, its options, and examples in its --help."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..version import DISTRIBUTION, __version__
+from .catalog import cmd_export, cmd_tools
+from .common import TOKEN_ENV
+from .run import cmd_run
+from .serve import cmd_demo, cmd_mcp, cmd_sandbox
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _count(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, got {value}")
+    return value
+
+
+EXAMPLES = {
+    "": """\
+  sim-intercom tools                     the sixteen tools
+  sim-intercom run intercom_get_contact contactId=6762f0dd0000000000000001 --sandbox
+  sim-intercom sandbox                   a local Intercom on http://127.0.0.1:8181
+  sim-intercom mcp --sandbox             every tool over MCP (stdio)
+  sim-intercom demo                      a support workflow against the sandbox""",
+    "tools": """\
+  sim-intercom tools                          every tool, one line each
+  sim-intercom tools intercom_search_contacts parameters, example and annotations
+  sim-intercom tools --json                   every tool's full spec as JSON""",
+    "run": f"""\
+  sim-intercom run intercom_get_contact contactId=6762f0dd0000000000000001 --sandbox
+  echo '{{"per_page": 5}}' | sim-intercom run intercom_list_contacts --input - --sandbox
+  {TOKEN_ENV}=... sim-intercom run intercom_list_contacts per_page=5 --region eu
+  sim-intercom run intercom_list_contacts --all --token-file ~/.intercom-token > all.ndjson
+
+The token comes from --token-file PATH or {TOKEN_ENV}. JSON is indented on a
+terminal and compact otherwise; --all prints one record a line (NDJSON).
+Exit status: 0 success, 1 the tool failed, 2 usage error or invalid input.""",
+    "sandbox": """\
+  sim-intercom sandbox                          on http://127.0.0.1:8181
+  sim-intercom sandbox --port 0 --quiet         a free port, no request log
+  sim-intercom sandbox --contacts 100000 --rate-limit 1000/10
+
+Its token is the public value sandbox-token, so it serves on loopback only unless
+--allow-remote is given. Ctrl+C or SIGTERM stops it.""",
+    "mcp": f"""\
+  sim-intercom mcp --sandbox                   over stdio, against a fresh local sandbox
+  {TOKEN_ENV}=... sim-intercom mcp --region eu
+  sim-intercom mcp --http --port 8182 --token-file ~/.intercom-token
+
+In an MCP client's config: {{"command": "sim-intercom", "args": ["mcp"],
+"env": {{"{TOKEN_ENV}": "..."}}}}. Over HTTP the endpoint is
+http://127.0.0.1:PORT/mcp, on loopback only. The SIM_INTERCOM_* settings apply.""",
+    "export": """\
+  sim-intercom export --format openai > tools.json
+  sim-intercom export --format anthropic --tool intercom_search_contacts""",
+    "demo": """\
+  sim-intercom demo""",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    def parser_for(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        options: dict[str, Any] = {
+            "epilog": "Examples:\n" + EXAMPLES[name],
+            "formatter_class": argparse.RawDescriptionHelpFormatter,
+            **kwargs,
+        }
+        if not name:
+            return argparse.ArgumentParser(**options)
+        sub = commands.add_parser(name, description=kwargs.get("help"), **options)
+        sub.set_defaults(handler=HANDLERS[name])
+        return sub
+
+    parser = parser_for(
+        "",
+        prog=DISTRIBUTION,
+        description="Intercom tools for Sim-style workflow builders, with a local sandbox.",
+    )
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {__version__}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    tools = parser_for("tools", help="list the tools, or describe one")
+    tools.add_argument("tool", nargs="?", help="a tool id: describe this tool")
+    tools.add_argument("--json", action="store_true", help="print the full specs as JSON")
+
+    run = parser_for("run", help="run one tool and print its result as JSON")
+    run.add_argument("tool", help="tool id, e.g. intercom_list_contacts")
+    run.add_argument("params", nargs="*", metavar="key=value", help="tool parameters")
+    run.add_argument("--input", metavar="JSON|-", help="parameters as a JSON object; - reads stdin")
+    run.add_argument("--all", action="store_true", help="every record of a list or search, NDJSON")
+    _connection_options(run)
+
+    sandbox = parser_for("sandbox", help="serve the Intercom sandbox on loopback")
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    sandbox.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    sandbox.add_argument(
+        "--port", type=_port, default=8181, metavar="N", help="port (0 picks a free one)"
+    )
+    sandbox.add_argument(
+        "--empty", action="store_true", help="only admins, ticket type, attributes"
+    )
+    sandbox.add_argument(
+        "--contacts", type=_count, default=0, metavar="N", help="also generate N contacts"
+    )
+    sandbox.add_argument("--rate-limit", metavar="N[/SECONDS]", help="requests per window")
+    sandbox.add_argument("--quiet", action="store_true", help="do not print each request")
+
+    mcp = parser_for("mcp", help="serve every tool over MCP (stdio, or Streamable HTTP)")
+    mcp.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")
+    mcp.add_argument("--host", default="127.0.0.1", help="loopback address (with --http)")
+    mcp.add_argument(
+        "--port", type=_port, metavar="N", help="port (with --http; default 8182, 0 picks one)"
+    )
+    _connection_options(mcp, token_argument=False)
+
+    export = parser_for("export", help="print the tool definitions for an AI platform, as JSON")
+    export.add_argument("--format", required=True, help="mcp, openai, anthropic, gemini or sim")
+    export.add_argument("--tool", metavar="ID", help="only this tool")
+
+    parser_for("demo", help="run a support workflow against the sandbox")
+    return parser
+
+
+def _connection_options(parser: argparse.ArgumentParser, *, token_argument: bool = True) -> None:
+    parser.add_argument(
+        "--token-file", metavar="PATH", help=f"read the token here (or ${TOKEN_ENV})"
+    )
+    if token_argument:  # kept for old scripts; visible to other users, so not advertised
+        parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--region", choices=["us", "eu", "au"], help="workspace region (us)")
+    parser.add_argument("--base-url", help="explicit API base URL (https, or http on loopback)")
+    parser.add_argument("--sandbox", action="store_true", help="use a fresh local sandbox")
+
+
+HANDLERS = {
+    "tools": cmd_tools,
+    "run": cmd_run,
+    "sandbox": cmd_sandbox,
+    "mcp": cmd_mcp,
+    "export": cmd_export,
+    "demo": cmd_demo,
+}

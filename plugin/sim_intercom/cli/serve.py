@@ -1,0 +1,163 @@
+"""`sandbox`, `mcp` and `demo`: the commands that serve until stopped, or start a sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import ipaddress
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+from .common import EXIT_OK, TOKEN_ENV, CommandError, UsageError, connection, one_line
+
+MCP_MISSING = "the MCP server needs the MCP SDK: pip install 'sim-intercom[mcp]'"
+
+
+def parse_rate_limit(text: str | None) -> tuple[int | None, float]:
+    """`N` or `N/SECONDS`: at most N requests per window (10 seconds, like Intercom)."""
+    if not text:
+        return None, 10.0
+    count, _, window = text.partition("/")
+    try:
+        limit, seconds = int(count), float(window or 10)
+    except ValueError:
+        raise UsageError(f"--rate-limit must be N or N/SECONDS, got {text!r}") from None
+    if limit < 1 or not 0 < seconds < float("inf"):
+        raise UsageError("--rate-limit needs a positive count and window")
+    return limit, seconds
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or `localhost`."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops a server as Ctrl+C does: by raising KeyboardInterrupt in the main
+    thread (the only one that can handle signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> CommandError:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return CommandError(f"cannot listen on {host}:{port}: {one_line(reason)}")
+
+
+def _print_request(line: str) -> None:
+    print(line, flush=True)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from ..sandbox import SandboxServer, Workspace
+
+    if not args.allow_remote and not is_loopback(args.host):
+        raise UsageError(
+            f"--host {one_line(args.host, 80)} is not a loopback address and the sandbox's "
+            "token is public; add --allow-remote to serve it there anyway"
+        )
+    limit, window = parse_rate_limit(args.rate_limit)
+    started = time.perf_counter()
+    workspace = Workspace(seed="empty" if args.empty else "default", contacts=args.contacts)
+    seeded = time.perf_counter() - started
+    server = SandboxServer(
+        workspace,
+        host=args.host,
+        port=args.port,
+        rate_limit=limit,
+        window=window,
+        log=None if args.quiet else _print_request,
+    )
+    with sigterm_interrupts():
+        try:
+            server.start()
+        except OSError as exc:
+            raise _cannot_listen(args.host, args.port, exc) from None
+        try:
+            if not is_loopback(args.host):
+                print(
+                    f"sim-intercom: warning: serving the public token on {args.host}; anyone "
+                    "who can reach this port can use the sandbox",
+                    file=sys.stderr,
+                )
+            print("Intercom sandbox listening")
+            print(f"  base URL  {server.base_url}")
+            print(f"  token     {server.token}")
+            if args.contacts:
+                print(f"  seeded    {args.contacts} generated contacts in {seeded:.1f} s")
+            if limit:
+                print(f"  rate      {limit} requests per {window:g} s")
+            print(
+                f"Try: {TOKEN_ENV}={server.token} sim-intercom run intercom_list_contacts "
+                f"per_page=5 --base-url {server.base_url}"
+            )
+            print("Press Ctrl+C to stop.", flush=True)
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("\nStopping.", flush=True)
+        finally:
+            server.stop()
+    return EXIT_OK
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("mcp") is None:
+        raise UsageError(MCP_MISSING)
+    try:
+        from .. import mcp_server
+    except ImportError:
+        raise UsageError(MCP_MISSING) from None
+
+    def ready(url: str) -> None:
+        print(f"sim-intercom MCP server listening on {url}", file=sys.stderr, flush=True)
+
+    with ExitStack() as stack:
+        credentials = connection(args, stack)
+        if credentials is None:
+            raise UsageError(
+                f"no Intercom access token: set {TOKEN_ENV} or pass --token-file PATH "
+                "(or --sandbox to serve against a local sandbox)"
+            )
+        if args.sandbox:  # stdout is the MCP channel over stdio: say it on stderr
+            print(f"sim-intercom: sandbox at {credentials['baseUrl']}", file=sys.stderr)
+        port = {} if args.port is None else {"port": args.port}
+        try:
+            with sigterm_interrupts():
+                if args.http:
+                    mcp_server.serve_http(credentials, args.host, on_ready=ready, **port)
+                else:
+                    mcp_server.serve_stdio(credentials)
+        except KeyboardInterrupt:
+            pass
+        except ValueError as exc:  # settings the server refuses, each named
+            raise UsageError(one_line(str(exc))) from None
+        except OSError as exc:
+            raise _cannot_listen(args.host, args.port or 0, exc) from None
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..demo import run_demo
+
+    return run_demo(print)
