@@ -18,9 +18,9 @@ EXAMPLES = [
 ]
 
 
-def test_the_readme_has_one_example_for_each_of_the_sixteen_tools(plugin_manager):
+def test_the_readme_has_an_example_for_each_tool(plugin_manager):
     tools = {tool["id"] for specs in plugin_manager.hook.sim_register_tools() for tool in specs}
-    assert sorted(args[1] for args in EXAMPLES) == sorted(tools)
+    assert {args[1] for args in EXAMPLES} == tools
 
 
 @pytest.mark.parametrize("args", EXAMPLES, ids=[args[1] for args in EXAMPLES])
