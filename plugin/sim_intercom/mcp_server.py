@@ -16,7 +16,6 @@ without `mcp` installed; the command line imports it only for `sim-intercom mcp`
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
 import socket
@@ -37,7 +36,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "sim-intercom's MCP server needs the official MCP SDK: pip install 'sim-intercom[mcp]'"
     ) from exc
 
-from .settings import TOKEN_CREDENTIAL, read_config, token_problem
+from .settings import TOKEN_CREDENTIAL, is_loopback, read_config, token_problem
 from .version import DISTRIBUTION, __version__
 
 __all__ = [
@@ -200,15 +199,6 @@ def serve_stdio(credentials: Mapping[str, Any]) -> None:
     anyio.run(run_stdio, build_server(credentials))
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def serve_http(
     credentials: Mapping[str, Any],
     host: str = "127.0.0.1",
@@ -223,7 +213,7 @@ def serve_http(
     Host and Origin headers are checked (DNS rebinding protection). The endpoint has no
     authentication of its own: any local process can use the configured token through it.
     """
-    if not _loopback(host):
+    if not is_loopback(host):
         raise ValueError(f"the MCP HTTP server listens on loopback only, not {host[:80]!r}")
     import uvicorn
 
@@ -287,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sim-intercom MCP server listening on {url}", file=sys.stderr, flush=True)
 
     problems = credential_problems(credentials)
-    if args.http and not _loopback(args.host):
+    if args.http and not is_loopback(args.host):
         problems.append(f"--host: must be a loopback address, not {args.host[:80]!r}")
     if problems:
         print("Cannot start the MCP server:", *problems, sep="\n  ", file=sys.stderr)

@@ -1,19 +1,22 @@
 """Where and how to reach Intercom for one call: read from its credentials, then the environment.
 
-Each setting is declared once in `SETTINGS` (credential name, environment variable, default,
-bounds); `manifest.yaml` declares the same credentials and a test keeps the two in step.
-A call's credentials win over the environment, which wins over the default.
+Each numeric setting is declared once in `SETTINGS` (credential name, environment variable,
+default, bounds), and the one text setting, `RATE_STORE`, beside them; `manifest.yaml` declares
+the same credentials and a test keeps the two in step. A call's credentials win over the
+environment, which wins over the default.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import ipaddress
 import math
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from .errors import InvalidInput, Violation
@@ -78,14 +81,65 @@ MAX_RETRIES = Setting("maxRetries", "SIM_INTERCOM_MAX_RETRIES", 3, 0, 10, intege
 MAX_WAIT = Setting("maxWait", "SIM_INTERCOM_MAX_WAIT", 20.0, 0, 3600)
 SETTINGS = (CONNECT_TIMEOUT, READ_TIMEOUT, MAX_RETRIES, MAX_WAIT)
 
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+REDIS_MISSING = "needs the redis extra: pip install 'sim-intercom[redis]'"
+
+
+@dataclass(frozen=True)
+class StoreSetting:
+    """Where workers share the rate-limit budget: a Redis URL, or None for this process only.
+
+    Its problems never quote the value: a Redis URL may carry a password.
+    """
+
+    name: str
+    env: str
+    default: str | None = None
+
+    def describe_bounds(self) -> str:
+        return (
+            "must be a Redis URL: redis://host:port/db, rediss://host:port/db or "
+            "unix:///path/to/socket"
+        )
+
+    def parse(self, value: Any) -> str | None:
+        """The URL without spaces at either end, or None when it cannot be one."""
+        if not isinstance(value, str) or len(value) > 2048:
+            return None
+        url = value.strip()
+        if not url.isprintable() or any(c.isspace() for c in url):
+            return None
+        try:
+            parts = urlsplit(url)
+            _port = parts.port  # raises ValueError for a port that is not a number
+        except ValueError:
+            return None
+        if parts.scheme not in REDIS_SCHEMES or parts.fragment:
+            return None
+        if parts.scheme == "unix" and not parts.path:
+            return None
+        if parts.scheme != "unix" and not parts.hostname:
+            return None
+        return url
+
+
+RATE_STORE = StoreSetting("rateStore", "SIM_INTERCOM_RATE_STORE")
+
+
+@functools.cache
+def redis_installed() -> bool:
+    """Whether redis-py (the `redis` extra) can be imported; looked up once."""
+    return importlib.util.find_spec("redis") is not None
+
 
 def is_header_safe(value: str) -> bool:
     """True when `value` can be sent as an HTTP header value exactly as it is."""
     return _HEADER_VALUE.fullmatch(value) is not None
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
+def is_loopback(host: str) -> bool:
+    """True for `localhost` (in any case) and any loopback address (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -109,7 +163,7 @@ def base_url_problem(url: str) -> str | None:
         return "must not have a query (?) or fragment (#): paths are appended to it"
     if parts.scheme == "https" and host:
         return None
-    if parts.scheme == "http" and host and _is_loopback(host):
+    if parts.scheme == "http" and host and is_loopback(host):
         return None
     return "must be an https URL (http only on loopback)"
 
@@ -124,6 +178,7 @@ class ClientConfig:
     read_timeout: float = READ_TIMEOUT.default
     max_retries: int = int(MAX_RETRIES.default)
     max_wait: float = MAX_WAIT.default
+    rate_store: str | None = RATE_STORE.default
 
     @classmethod
     def from_credentials(
@@ -168,23 +223,61 @@ def _version(credentials: Mapping[str, Any], problems: list[Violation]) -> str:
     return version
 
 
-def _number(
-    setting: Setting,
+T = TypeVar("T", covariant=True)
+
+
+class _Readable(Protocol[T]):
+    """A setting read from the credentials, then the environment: `Setting`, `StoreSetting`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def env(self) -> str: ...
+
+    @property
+    def default(self) -> T: ...
+
+    def parse(self, value: Any) -> T | None: ...
+
+    def describe_bounds(self) -> str: ...
+
+
+def _read(
+    setting: _Readable[T],
     credentials: Mapping[str, Any],
     environ: Mapping[str, str],
     problems: list[Violation],
-) -> float:
-    if credentials.get(setting.name) not in (None, ""):
-        where, raw = setting.name, credentials[setting.name]
-    elif environ.get(setting.env, "").strip():
-        where, raw = setting.env, environ[setting.env]
-    else:
+) -> T:
+    where = _where(setting, credentials, environ)
+    if where is None:
         return setting.default
-    value = setting.parse(raw)
+    value = setting.parse(credentials[where] if where == setting.name else environ[where])
     if value is None:
         problems.append(Violation(where, setting.describe_bounds()))
         return setting.default
     return value
+
+
+def _where(
+    setting: _Readable[Any], credentials: Mapping[str, Any], environ: Mapping[str, str]
+) -> str | None:
+    """Which gives the setting: its credential, its environment variable, or neither."""
+    if credentials.get(setting.name) not in (None, ""):
+        return setting.name
+    if environ.get(setting.env, "").strip():
+        return setting.env
+    return None
+
+
+def _rate_store(
+    credentials: Mapping[str, Any], environ: Mapping[str, str], problems: list[Violation]
+) -> str | None:
+    url = _read(RATE_STORE, credentials, environ, problems)
+    if url is not None and not redis_installed():
+        problems.append(Violation(_where(RATE_STORE, credentials, environ) or "", REDIS_MISSING))
+        return None
+    return url
 
 
 def read_config(
@@ -195,7 +288,8 @@ def read_config(
     problems: list[Violation] = []
     base_url = _base_url(credentials, problems)
     version = _version(credentials, problems)
-    numbers = {s.name: _number(s, credentials, environ, problems) for s in SETTINGS}
+    numbers = {s.name: _read(s, credentials, environ, problems) for s in SETTINGS}
+    rate_store = _rate_store(credentials, environ, problems)
     if problems:
         return None, problems
     config = ClientConfig(
@@ -205,6 +299,7 @@ def read_config(
         read_timeout=numbers[READ_TIMEOUT.name],
         max_retries=int(numbers[MAX_RETRIES.name]),
         max_wait=numbers[MAX_WAIT.name],
+        rate_store=rate_store,
     )
     return config, []
 

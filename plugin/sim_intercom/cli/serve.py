@@ -1,17 +1,21 @@
-"""`sandbox`, `mcp` and `demo`: the commands that serve until stopped, or start a sandbox."""
+"""`sandbox`, `mcp`, `webhook serve` and `demo`: the commands that serve until stopped, or
+start a sandbox."""
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
-import ipaddress
+import json
 import signal
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
 
+from ..settings import is_loopback
 from .common import EXIT_OK, TOKEN_ENV, CommandError, UsageError, connection, one_line
 
 MCP_MISSING = "the MCP server needs the MCP SDK: pip install 'sim-intercom[mcp]'"
@@ -29,16 +33,6 @@ def parse_rate_limit(text: str | None) -> tuple[int | None, float]:
     if limit < 1 or not 0 < seconds < float("inf"):
         raise UsageError("--rate-limit needs a positive count and window")
     return limit, seconds
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or `localhost`."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @contextmanager
@@ -154,6 +148,71 @@ def cmd_mcp(args: argparse.Namespace) -> int:
             raise UsageError(one_line(str(exc))) from None
         except OSError as exc:
             raise _cannot_listen(args.host, args.port or 0, exc) from None
+    return EXIT_OK
+
+
+def _read_secret(path: str, secrets: list[str]) -> str:
+    try:
+        secret = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"cannot read --secret-file {path}: {reason}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--secret-file {path} is not UTF-8 text") from None
+    if not secret:
+        raise UsageError(f"--secret-file {path} is empty")
+    secrets.append(secret)
+    return secret
+
+
+def _print_event(event: dict[str, Any]) -> None:
+    print(json.dumps(event, separators=(",", ":"), ensure_ascii=False), flush=True)
+
+
+def _print_note(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def cmd_webhook_serve(args: argparse.Namespace) -> int:
+    from ..host import get_plugin_manager
+    from ..webhook_receiver import WebhookReceiver
+
+    if not is_loopback(args.host):
+        raise UsageError(
+            f"--host {one_line(args.host, 80)} is not a loopback address; the receiver is for "
+            "trying triggers by hand and serves loopback only"
+        )
+    manager = get_plugin_manager()
+    known = [trigger["id"] for specs in manager.hook.sim_register_triggers() for trigger in specs]
+    if args.trigger not in known:
+        raise UsageError(f"unknown trigger {args.trigger[:80]!r}; one of: {', '.join(known)}")
+    secret = _read_secret(args.secret_file, args.secrets)
+    receiver = WebhookReceiver(
+        manager,
+        args.trigger,
+        secret,
+        host=args.host,
+        port=args.port,
+        on_event=_print_event,
+        log=None if args.quiet else _print_note,
+    )
+    with sigterm_interrupts():
+        try:
+            receiver.start()
+        except OSError as exc:
+            raise _cannot_listen(args.host, args.port, exc) from None
+        try:
+            # stdout carries the events (NDJSON); everything else goes to stderr
+            _print_note(f"Intercom webhook receiver for {args.trigger} listening")
+            _print_note(f"  URL       {receiver.url}")
+            _print_note("  verifies  X-Hub-Signature with the secret in " + args.secret_file)
+            _print_note("Events print on stdout, one JSON line each. Press Ctrl+C to stop.")
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            _print_note("Stopping.")
+        finally:
+            receiver.stop()
     return EXIT_OK
 
 
