@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpers import ids
-from sandbox_helpers import NO_SUCH_COMPANY, NO_SUCH_CONTACT
+from sandbox_helpers import FIRST_CONTACT, NO_SUCH_COMPANY, NO_SUCH_CONTACT
 
 
 def upsert(api, **fields):
@@ -279,3 +279,21 @@ def test_rejected_company_is_not_created(empty_sandbox_api):
         json={"company_id": "acme", "custom_attributes": {"churn_risk": "high"}},
     )
     empty_sandbox_api.error("GET", "/companies?company_id=acme", 404, "company_not_found")
+
+
+# Detaching a contact
+
+
+def test_detach_removes_the_association_and_user_count_follows(sandbox_api):
+    company_id = sandbox_api.ok("GET", f"/contacts/{FIRST_CONTACT}")["companies"]["data"][0]["id"]
+    before = sandbox_api.ok("GET", f"/companies/{company_id}")["user_count"]
+    detached = sandbox_api.ok("DELETE", f"/contacts/{FIRST_CONTACT}/companies/{company_id}")
+    assert detached["user_count"] == before - 1
+    assert sandbox_api.ok("GET", f"/contacts/{FIRST_CONTACT}")["companies"]["total_count"] == 0
+
+
+def test_detaching_a_company_not_attached_leaves_it_as_it_is(sandbox_api):
+    company = sandbox_api.ok("POST", "/companies", json={"company_id": "lonely"})
+    detached = sandbox_api.ok("DELETE", f"/contacts/{FIRST_CONTACT}/companies/{company['id']}")
+    assert detached["user_count"] == 0
+    assert sandbox_api.ok("GET", f"/contacts/{FIRST_CONTACT}")["companies"]["total_count"] == 1

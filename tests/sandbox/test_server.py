@@ -117,6 +117,27 @@ MALFORMED = {
         b"GET /contacts/\xff\xfe HTTP/1.1\r\nHost: x\r\n" + AUTH.encode() + b"\r\n", 400
     ),
     "a wrong type": Malformed(post("/contacts", b'{"email": 5}'), 400),
+    "broken JSON to /events": Malformed(post("/events", b'{"event_name": '), 400),
+    "an event with NaN metadata": Malformed(
+        post("/events", b'{"event_name": "x", "created_at": 1, "id": "a", "metadata": {"n": NaN}}'),
+        400,
+    ),
+    "a tag named by a number": Malformed(post("/tags", b'{"name": 5}'), 400),
+    "a part of an unknown type": Malformed(
+        post("/conversations/100/parts", b'{"message_type": "explode", "admin_id": "1"}'), 400
+    ),
+    "a snooze time past 2106": Malformed(
+        post(
+            "/conversations/100/parts",
+            b'{"message_type": "snoozed", "admin_id": "1", "snoozed_until": 99999999999}',
+        ),
+        400,
+    ),
+    "ticket attributes that are not an object": Malformed(
+        request("PUT", "/tickets/501", b"Content-Length: 27\r\n") + b'{"ticket_attributes": "no"}',
+        400,
+    ),
+    "a wrong method on a tag": Malformed(request("PUT", "/tags/7522901"), 405),
     "an unknown field": Malformed(post("/contacts", b'{"email": "a@b.c", "shoe_size": 44}'), 400),
     "an unknown path": Malformed(request("GET", "/no/such/thing"), 404),
     "a wrong method": Malformed(request("PATCH", "/contacts"), 405),

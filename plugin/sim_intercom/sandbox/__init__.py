@@ -6,6 +6,7 @@ tests); `mock_intercom` plugs it into `responses` for fast unit tests.
 
 from .mock import mock_intercom
 from .server import SandboxServer
+from .webhooks import WebhookSender
 from .workspace import SANDBOX_TOKEN, Workspace
 
-__all__ = ["SANDBOX_TOKEN", "SandboxServer", "Workspace", "mock_intercom"]
+__all__ = ["SANDBOX_TOKEN", "SandboxServer", "WebhookSender", "Workspace", "mock_intercom"]

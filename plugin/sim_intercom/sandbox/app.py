@@ -26,7 +26,7 @@ from .errors import (
     Unauthorized,
 )
 from .ratelimit import RateLimiter
-from .routes import ROUTES, Call, Handler
+from .routes import ROUTES, Call, Empty, Handler
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -156,14 +156,17 @@ class SandboxApp:
         return self._answer(headers, fail, "an unreadable request")
 
     def _answer(
-        self, headers: Mapping[str, str], work: Callable[[], dict[str, Any]], what: str
+        self, headers: Mapping[str, str], work: Callable[[], dict[str, Any] | Empty], what: str
     ) -> Reply:
         request_id = uuid.uuid4().hex
         extra: dict[str, str] = {}
         try:
             self._authenticate(headers)
             extra = self._take_allowance()
-            return json_reply(200, work(), request_id, extra)
+            result = work()
+            if isinstance(result, Empty):
+                return Reply(result.status, b"", {"X-Request-Id": request_id, **extra})
+            return json_reply(200, result, request_id, extra)
         except SandboxError as error:
             headers = {**extra, **error.headers}
             return json_reply(error.status, error.body(request_id), request_id, headers)
@@ -187,7 +190,7 @@ class SandboxApp:
             raise RateLimited("Exceeded rate limit", headers=allowance.headers())
         return allowance.headers()
 
-    def _dispatch(self, method: str, target: str, body: bytes | None) -> dict[str, Any]:
+    def _dispatch(self, method: str, target: str, body: bytes | None) -> dict[str, Any] | Empty:
         parts = urlsplit(target)
         try:
             segments = _segments(parts.path)

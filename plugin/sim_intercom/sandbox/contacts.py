@@ -62,6 +62,7 @@ class Contacts:
         self._check_unique(contact, fields)
         self._write(contact, fields)
         self.state.contacts[contact.id] = contact
+        self.state.publish("user.created" if contact.role == "user" else "contact.created", contact)
         return contact
 
     def get(self, contact_id: str) -> Contact:
@@ -109,6 +110,14 @@ class Contacts:
         if company.id not in (contact.company_ids or ()):
             contact.company_ids = [*(contact.company_ids or ()), company.id]
         company.contact_ids.add(contact.id)
+        return company
+
+    def detach_company(self, contact: Contact, company_id: str) -> Company:
+        """Detach a contact from a company; one it is not attached to leaves it as it is."""
+        company = get_or_404(self.state.companies, company_id, CompanyNotFound)
+        if company.id in (contact.company_ids or ()):
+            contact.company_ids = [each for each in contact.company_ids or () if each != company.id]
+        company.contact_ids.discard(contact.id)
         return company
 
     def _check(self, fields: ContactFields) -> None:

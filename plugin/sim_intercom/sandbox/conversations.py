@@ -1,4 +1,5 @@
-"""Conversations: opened, fetched, listed, searched, and replied to with parts."""
+"""Conversations: opened, fetched, listed, searched, replied to, and managed with parts
+(closed, opened, snoozed until a time on the workspace's clock, assigned)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,28 @@ from functools import partial
 
 from . import render, search
 from .contacts import ContactRef, Contacts
-from .errors import AdminNotFound, ContactNotFound, ConversationNotFound
+from .errors import (
+    AdminNotFound,
+    AssigneeNotFound,
+    ContactNotFound,
+    ConversationNotFound,
+    ParameterInvalid,
+)
 from .paging import Cursor, Page, cursor_page
-from .records import Attachment, Author, Conversation, Part, Source, admin_author, contact_author
+from .records import (
+    Admin,
+    Attachment,
+    Author,
+    Conversation,
+    Part,
+    Source,
+    admin_author,
+    contact_author,
+)
 from .state import State, get_or_404
+
+STATE_TOPICS = {"closed": "conversation.admin.closed", "open": "conversation.admin.opened"}
+REPLY_TOPICS = {"comment": "conversation.admin.replied", "note": "conversation.admin.noted"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +41,20 @@ class NewReply:
     author: str | ContactRef
     created_at: int | None = None
     attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Action:
+    """A `POST /conversations/{id}/parts` request: `close`, `open`, `snoozed` or `assignment`,
+    by an admin; `assignee_id` "0" unassigns (the admin, or the team when `assignee_type` is
+    `team`)."""
+
+    message_type: str
+    admin_id: str
+    body: str | None = None
+    snoozed_until: int | None = None
+    assignee_id: str | None = None
+    assignee_type: str = "admin"
 
 
 class Conversations:
@@ -56,12 +89,14 @@ class Conversations:
         return conversation
 
     def get(self, conversation_id: str) -> Conversation:
+        self.wake()
         return get_or_404(self.state.conversations, conversation_id, ConversationNotFound)
 
     def list(
         self, per_page: int, sort: str, descending: bool, cursor: Cursor
     ) -> Page[Conversation]:
         """Conversations by `sort` (a time field), ties broken by id."""
+        self.wake()
         ordered = sorted(
             self.state.conversations.values(),
             key=lambda each: (getattr(each, sort) or 0, int(each.id)),
@@ -70,6 +105,7 @@ class Conversations:
         return cursor_page(ordered, per_page, cursor)
 
     def search(self, request: search.SearchRequest) -> Page[Conversation]:
+        self.wake()
         view = partial(render.conversation, contacts=self.state.contacts, parts=False)
         return search.find(self.state.conversations, view, request)
 
@@ -86,7 +122,106 @@ class Conversations:
             attachments=reply.attachments,
         )
         self.append_part(conversation, part, now)
+        if author.type in ("user", "lead"):
+            self.state.publish("conversation.user.replied", conversation)
+        else:
+            topic = REPLY_TOPICS.get(reply.message_type, "conversation.admin.replied")
+            self.state.publish(topic, conversation)
         return conversation
+
+    def manage(self, conversation: Conversation, action: Action) -> Conversation:
+        """Close, open, snooze or assign: a part records each change of state. Closing a
+        closed conversation or opening an open one changes nothing."""
+        admin = get_or_404(self.state.admins, action.admin_id, AdminNotFound)
+        now = self.state.now()
+        if action.message_type == "assignment":
+            self._assign(conversation, admin, action, now)
+            return conversation
+        if action.message_type == "snoozed":
+            until = action.snoozed_until or 0
+            if until <= now:
+                message = f"snoozed_until must be in the future, got {until}"
+                raise ParameterInvalid(message, field="snoozed_until")
+            self._change(conversation, admin, "snoozed", "snoozed", action.body, now, until)
+            self.state.publish("conversation.admin.snoozed", conversation)
+            return conversation
+        wanted = "closed" if action.message_type == "close" else "open"
+        if conversation.state != wanted:
+            part_type = action.message_type
+            self._change(conversation, admin, part_type, wanted, action.body, now)
+            self.state.publish(STATE_TOPICS[wanted], conversation)
+        return conversation
+
+    def wake(self) -> None:
+        """Reopen every snoozed conversation whose time has come on the workspace's clock,
+        with a `timer_unsnooze` part dated when it came."""
+        now = self.state.now()
+        for conversation_id in sorted(self.state.snoozed):
+            conversation = self.state.conversations.get(conversation_id)
+            if conversation is None or conversation.state != "snoozed":
+                self.state.snoozed.discard(conversation_id)
+                continue
+            until = conversation.snoozed_until or 0
+            if until <= now:
+                operator = next((a for a in self.state.admins.values() if a.bot), None)
+                operator = operator or self.state.admins[self.state.me_id]
+                self._change(conversation, operator, "timer_unsnooze", "open", None, until)
+                self.state.publish("conversation.admin.unsnoozed", conversation)
+
+    def _change(
+        self,
+        conversation: Conversation,
+        admin: Admin,
+        part_type: str,
+        state: str,
+        body: str | None,
+        when: int,
+        snoozed_until: int | None = None,
+    ) -> None:
+        conversation.state = state
+        conversation.snoozed_until = snoozed_until
+        if state == "snoozed":
+            self.state.snoozed.add(conversation.id)
+        else:
+            self.state.snoozed.discard(conversation.id)
+        self.append_part(conversation, self._part(admin, part_type, body, when, state), when)
+
+    def _assign(self, conversation: Conversation, admin: Admin, action: Action, now: int) -> None:
+        assignee = action.assignee_id or "0"
+        target: tuple[str, str] | None = None
+        if assignee == "0":
+            if action.assignee_type == "team":
+                conversation.team_assignee_id = None
+            else:
+                conversation.admin_assignee_id = None
+        elif assignee in self.state.admins:
+            conversation.admin_assignee_id = int(assignee)
+            target = ("admin", assignee)
+        elif assignee in self.state.teams:
+            conversation.team_assignee_id = int(assignee)
+            target = ("team", assignee)
+        else:
+            raise AssigneeNotFound()
+        part_type = "assignment"
+        if conversation.state != "open":
+            part_type = "assign_and_reopen"
+            conversation.state = "open"
+            conversation.snoozed_until = None
+            self.state.snoozed.discard(conversation.id)
+        part = self._part(admin, part_type, action.body, now, "open")
+        part.assigned_to = target
+        self.append_part(conversation, part, now)
+        self.state.publish("conversation.admin.assigned", conversation)
+
+    def _part(self, admin: Admin, part_type: str, body: str | None, when: int, state: str) -> Part:
+        return Part(
+            id=str(self.state.next_number("part", 1000)),
+            part_type=part_type,
+            body=body,
+            created_at=when,
+            author=admin_author(admin),
+            state=state,
+        )
 
     def _author(self, reply: NewReply) -> Author:
         if not isinstance(reply.author, ContactRef):
@@ -112,6 +247,8 @@ class Conversations:
 
     def _contact_replied(self, conversation: Conversation, contact_id: str, now: int) -> None:
         conversation.state = "open"
+        conversation.snoozed_until = None
+        self.state.snoozed.discard(conversation.id)
         conversation.read = False
         conversation.waiting_since = conversation.waiting_since or now
         if contact_id not in conversation.contact_ids:

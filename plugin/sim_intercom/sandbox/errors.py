@@ -9,6 +9,7 @@ SandboxError (400 parameter_invalid)
   +-- NotFound (404 not_found)
   |     +-- ContactNotFound, ConversationNotFound (404 not_found)
   |     +-- CompanyNotFound, TicketNotFound, AdminNotFound (404 <resource>_not_found)
+  |     +-- AssigneeNotFound (404 assignee_not_found)
   +-- MethodNotAllowed (405 method_not_allowed)
   +-- Conflict (409 conflict)
   +-- PayloadTooLarge (413 request_too_large)
@@ -120,6 +121,13 @@ class AdminNotFound(NotFound):
 
     code = "admin_not_found"
     message = "Admin not found"
+
+
+class AssigneeNotFound(NotFound):
+    """An assignee (or assigning admin) of a ticket that is no admin or team."""
+
+    code = "assignee_not_found"
+    message = "Assignee not found"
 
 
 class MethodNotAllowed(SandboxError):

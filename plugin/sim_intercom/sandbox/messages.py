@@ -1,4 +1,5 @@
-"""Messages: an admin writes to a user or lead, which opens a conversation."""
+"""Messages: an admin writes to a user or lead, or a contact writes in; each opens a
+conversation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 from .conversations import Conversations
 from .errors import AdminNotFound, ContactNotFound
-from .records import Admin, Contact, Message, Source, admin_author
+from .records import Admin, Contact, Message, Source, admin_author, contact_author
 from .state import State, get_or_404
 
 
@@ -20,6 +21,17 @@ class NewMessage:
     to_role: str
     to_id: str
     subject: str | None = None
+    created_at: int | None = None
+
+
+@dataclass(frozen=True)
+class NewContactMessage:
+    """A conversation a contact starts (`POST /conversations`): `from_role` is user, lead or
+    contact (either)."""
+
+    from_role: str
+    from_id: str
+    body: str
     created_at: int | None = None
 
 
@@ -39,6 +51,7 @@ class Messages:
             self._source(message_id, new, admin), contact.id, now, read=True
         )
         contact.last_contacted_at = now
+        self.state.publish("conversation.admin.single.created", conversation)
         return Message(
             id=message_id,
             message_type=new.message_type,
@@ -47,6 +60,34 @@ class Messages:
             subject=new.subject,
             owner=admin_author(admin),
             conversation_id=conversation.id,
+        )
+
+    def from_contact(self, new: NewContactMessage) -> Message:
+        contact = get_or_404(self.state.contacts, new.from_id, ContactNotFound)
+        if new.from_role != "contact" and contact.role != new.from_role:
+            raise ContactNotFound()
+        now = new.created_at or self.state.now()
+        message_id = str(self.state.next_number("message", 2000))
+        source = Source(
+            type="conversation",
+            id=message_id,
+            delivered_as="customer_initiated",
+            subject="",
+            body=new.body,
+            author=contact_author(contact),
+        )
+        conversation = self.conversations.open(source, contact.id, now, waiting_since=now)
+        contact.last_replied_at = now
+        self.state.publish("conversation.user.created", conversation)
+        return Message(
+            id=message_id,
+            message_type="inapp",
+            created_at=now,
+            body=new.body,
+            subject=None,
+            owner=contact_author(contact),
+            conversation_id=conversation.id,
+            type="user_message",
         )
 
     def _recipient(self, new: NewMessage) -> Contact:

@@ -11,6 +11,7 @@ import responses
 
 from .app import SandboxApp
 from .ratelimit import DEFAULT_WINDOW
+from .webhooks import WebhookSender
 from .workspace import Workspace
 
 US_BASE_URL = "https://api.intercom.io"
@@ -24,6 +25,7 @@ def mock_intercom(
     base_url: str = US_BASE_URL,
     rate_limit: int | None = None,
     window: float = DEFAULT_WINDOW,
+    webhooks: WebhookSender | None = None,
 ) -> Iterator[Workspace]:
     """Answer every `requests` call to `base_url` from a sandbox workspace, no sockets opened.
 
@@ -33,6 +35,8 @@ def mock_intercom(
     (`TOKEN` is `workspace.token`, `SANDBOX_TOKEN` unless the workspace was given another.)
 
     With `rate_limit`, requests past it in a `window` (on the workspace's clock) get a 429.
+    With `webhooks`, the workspace's changes are delivered by that sender (real HTTP, which
+    `responses` does not intercept), started here and stopped on leaving.
     """
     workspace = workspace if workspace is not None else Workspace()
     app = SandboxApp.limited(workspace, rate_limit, window)
@@ -43,10 +47,16 @@ def mock_intercom(
         return reply.status, reply.headers, b"" if method == "HEAD" else reply.body
 
     url = re.compile(re.escape(base_url.rstrip("/")) + r"(/.*)?$")
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in METHODS:
-            mock.add_callback(method, url, callback=answer)
-        yield workspace
+    if webhooks is not None:
+        webhooks.attach(workspace).start()
+    try:
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            for method in METHODS:
+                mock.add_callback(method, url, callback=answer)
+            yield workspace
+    finally:
+        if webhooks is not None:
+            webhooks.stop()
 
 
 def body_bytes(body: object) -> bytes | None:

@@ -16,14 +16,15 @@ from urllib.parse import urlsplit
 from ..limits import MAX_ATTACHMENTS
 from .companies import CompanyFields
 from .contacts import ContactFields, ContactRef
-from .conversations import NewReply
+from .conversations import Action, NewReply
 from .errors import ParameterInvalid, ParameterNotFound, Unprocessable
 from .fields import KINDS, check_body, check_value, id_text, query_int, require_choice
-from .messages import NewMessage
+from .messages import NewContactMessage, NewMessage
+from .notes import NewEvent
 from .paging import Cursor, decode_cursor
 from .records import Attachment
 from .search import SearchRequest, check_sort_order, compile_query
-from .tickets import NewTicket
+from .tickets import NewTicket, TicketChanges
 
 Query = Mapping[str, str]
 Body = Mapping[str, Any]
@@ -85,6 +86,52 @@ MESSAGE_BODY = {
     "to": "object",
     "created_at": "timestamp?",
     "create_conversation_without_contact_reply": "boolean?",
+}
+ACTION_BODIES = {
+    "close": {"message_type": "string", "type": "string", "admin_id": "id", "body": "string?"},
+    "open": {"message_type": "string", "type": "string?", "admin_id": "id"},
+    "snoozed": {
+        "message_type": "string",
+        "type": "string?",
+        "admin_id": "id",
+        "snoozed_until": "timestamp",
+    },
+    "assignment": {
+        "message_type": "string",
+        "type": "string",
+        "admin_id": "id",
+        "assignee_id": "id",
+        "body": "string?",
+    },
+}
+CONVERSATION_BODY = {
+    "from": "object",
+    "body": "string",
+    "subject": "string?",
+    "attachment_urls": "array?",
+    "created_at": "timestamp?",
+}
+TAG_BODY = {"name": "string", "id": "id?"}
+NOTE_BODY = {"body": "string", "admin_id": "id?", "contact_id": "id?"}
+EVENT_BODY = {
+    "event_name": "string",
+    "created_at": "timestamp",
+    "user_id": "string?",
+    "id": "string?",
+    "email": "string?",
+    "metadata": "object?",
+}
+MAX_EVENT_METADATA = 10
+TICKET_UPDATE_BODY = {
+    "ticket_attributes": "object?",
+    "ticket_state_id": "id?",
+    "company_id": "string?",
+    "open": "boolean?",
+    "is_shared": "boolean?",
+    "snoozed_until": "timestamp?",
+    "admin_id": "id?",
+    "assignee_id": "id?",
+    "skip_notifications": "boolean?",
 }
 ROLES = ("user", "lead")
 # "inapp" as the live API and Intercom's SDKs spell it, though the API description's enum
@@ -178,6 +225,13 @@ def company_fields(body: Body) -> CompanyFields:
     return CompanyFields(given=frozenset(fields), **fields)
 
 
+def _required(fields: Body, name: str) -> Any:
+    """A field that must be there and not null."""
+    if fields.get(name) is None:
+        raise ParameterNotFound(f"{name} is required", field=name)
+    return fields[name]
+
+
 def company_to_attach(body: Body) -> str:
     """The Intercom id of the company to attach a contact to (other fields are ignored)."""
     company_id = body.get("id")
@@ -234,13 +288,138 @@ def _attachment(url: object, index: int) -> Attachment:
     return Attachment(name, text, content_type)
 
 
+def conversation_action(body: Body) -> Action:
+    """`POST /conversations/{id}/parts`: the fields of its `message_type`, and no others."""
+    message_type = require_choice(
+        "message_type", _required(body, "message_type"), tuple(ACTION_BODIES)
+    )
+    spec = ACTION_BODIES[message_type]
+    required = [name for name, kind in spec.items() if not kind.endswith("?")]
+    fields = check_body(body, spec)
+    for name in required:
+        _required(fields, name)
+    kind = fields.get("type") or "admin"
+    require_choice("type", kind, ("admin", "team") if message_type == "assignment" else ("admin",))
+    assignee = fields.get("assignee_id")
+    return Action(
+        message_type,
+        _admin_id(fields),
+        body=fields.get("body"),
+        snoozed_until=fields.get("snoozed_until"),
+        assignee_id=None if assignee is None else id_text("assignee_id", assignee),
+        assignee_type=kind,
+    )
+
+
+def new_conversation(body: Body) -> NewContactMessage:
+    """`POST /conversations`: a contact (`from`) writes in."""
+    fields = check_body(body, CONVERSATION_BODY)
+    sender: dict[str, Any] = _required(fields, "from")
+    if not _required(fields, "body"):
+        raise ParameterInvalid("Body is required", field="body")
+    role = require_choice("from.type", sender.get("type"), ("lead", "user", "contact"))
+    from_id = check_value("from.id", _required(sender, "id"), "string")
+    return NewContactMessage(role, from_id, fields["body"], fields.get("created_at"))
+
+
+# Tags, notes and events
+
+
+def _invalid_tag() -> ParameterInvalid:
+    return ParameterInvalid("invalid tag parameters")
+
+
+def tag_fields(body: Body) -> tuple[str, str | None]:
+    """`POST /tags`: the name, and the id of a tag to rename (None to create or find).
+    Anything else is Intercom's "invalid tag parameters"."""
+    if any(name not in TAG_BODY for name in body):
+        raise _invalid_tag()
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _invalid_tag()
+    tag_id = body.get("id")
+    return name.strip(), None if tag_id is None else id_text("id", tag_id)
+
+
+def tag_to_apply(body: Body) -> str:
+    """`{id}`: the tag to apply (a string, or a number as Intercom's examples send)."""
+    fields = check_body(body, {"id": "id"})
+    return id_text("id", _required(fields, "id"))
+
+
+def conversation_tag(body: Body) -> tuple[str, str]:
+    """`{id, admin_id}`: the tag to apply to a conversation, and the admin applying it."""
+    fields = check_body(body, {"id": "id", "admin_id": "id"})
+    tag_id = id_text("id", _required(fields, "id"))
+    return tag_id, id_text("admin_id", _required(fields, "admin_id"))
+
+
+def note(body: Body) -> tuple[str, str | None]:
+    """`POST /contacts/{id}/notes`: the body, and its author (the token's admin when None)."""
+    fields = check_body(body, NOTE_BODY)
+    text = _required(fields, "body")
+    if not text.strip():
+        raise ParameterInvalid("body must not be empty", field="body")
+    admin_id = fields.get("admin_id")
+    return text, None if admin_id is None else id_text("admin_id", admin_id)
+
+
+def new_event(body: Body) -> NewEvent:
+    """`POST /events`: `event_name`, `created_at`, one of `id`, `user_id` or `email`, and
+    at most ten metadata values (strings, numbers, booleans, or objects such as a price)."""
+    fields = check_body(body, EVENT_BODY)
+    name: str = _required(fields, "event_name")
+    if not name.strip():
+        raise ParameterInvalid("event_name must not be empty", field="event_name")
+    created_at: int = _required(fields, "created_at")
+    contact = _one_contact(fields, ("id", "user_id", "email"))
+    metadata: dict[str, Any] = fields.get("metadata") or {}
+    if len(metadata) > MAX_EVENT_METADATA:
+        raise ParameterInvalid(
+            f"metadata takes at most {MAX_EVENT_METADATA} keys", field="metadata"
+        )
+    for key, value in metadata.items():
+        if not isinstance(value, str | bool | dict) and not KINDS["float"].test(value):
+            raise ParameterInvalid(
+                f"metadata {key!r} must be a string, number, boolean or object",
+                field=f"metadata.{key}",
+            )
+    return NewEvent(name, created_at, contact, dict(metadata))
+
+
+def event_filter(query: Query) -> tuple[ContactRef, bool]:
+    """`GET /events`: `type=user`, the contact (by `intercom_user_id`, `user_id` or
+    `email`), and whether a `summary` is asked for."""
+    if query.get("type") is None:
+        raise ParameterNotFound("type is required", field="type")
+    require_choice("type", query["type"], ("user",))
+    contact = _one_contact(query, ("intercom_user_id", "user_id", "email"))
+    summary = require_choice("summary", query.get("summary", "false"), ("true", "false"))
+    return contact, summary == "true"
+
+
+def _one_contact(fields: Mapping[str, Any], names: tuple[str, ...]) -> ContactRef:
+    """The contact named by the first of `names` given."""
+    keys = {"id": "id", "intercom_user_id": "id", "user_id": "external_id", "email": "email"}
+    for name in names:
+        if fields.get(name):
+            return ContactRef(keys[name], str(fields[name]))
+    raise ParameterNotFound(f"one of {', '.join(names)} is required", field=names[0])
+
+
 def new_ticket(body: Body) -> NewTicket:
     fields = check_body(body, TICKET_BODY, ("ticket_type_id", "contacts"))
     type_id = id_text("ticket_type_id", fields["ticket_type_id"])
     contacts = [_ticket_contact(each, index) for index, each in enumerate(fields["contacts"])]
     if len(contacts) != 1:
         raise ParameterInvalid("contacts must list exactly one contact", field="contacts")
-    attributes = fields.get("ticket_attributes") or {}
+    attributes = _ticket_attributes(fields)
+    company_id, created_at = fields.get("company_id"), fields.get("created_at")
+    return NewTicket(type_id, contacts[0], dict(attributes), company_id, created_at)
+
+
+def _ticket_attributes(fields: Body) -> dict[str, Any]:
+    attributes: dict[str, Any] = fields.get("ticket_attributes") or {}
     attribute = KINDS["attribute"]
     for name, value in attributes.items():
         if value is not None and not attribute.test(value):
@@ -248,8 +427,28 @@ def new_ticket(body: Body) -> NewTicket:
                 f"ticket_attributes {name!r} must be {attribute.expected}",
                 field=f"ticket_attributes.{name}",
             )
-    company_id, created_at = fields.get("company_id"), fields.get("created_at")
-    return NewTicket(type_id, contacts[0], dict(attributes), company_id, created_at)
+    return attributes
+
+
+def ticket_changes(body: Body) -> TicketChanges:
+    """`PUT /tickets/{id}`; ids may come as strings or numbers (`admin_id` is a number in
+    the description, `assignee_id` a string)."""
+    fields = check_body(body, TICKET_UPDATE_BODY)
+    attributes = _ticket_attributes(fields)
+    ids = {
+        name: None if fields.get(name) is None else id_text(name, fields[name])
+        for name in ("ticket_state_id", "admin_id", "assignee_id")
+    }
+    given = frozenset(name for name in fields if name != "skip_notifications")
+    return TicketChanges(
+        given,
+        ticket_attributes=attributes if "ticket_attributes" in fields else None,
+        company_id=fields.get("company_id"),
+        open=fields.get("open"),
+        is_shared=fields.get("is_shared"),
+        snoozed_until=fields.get("snoozed_until"),
+        **ids,
+    )
 
 
 def _ticket_contact(given: object, index: int) -> ContactRef:

@@ -22,6 +22,54 @@ class Admin:
     team_ids: list[int] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Team:
+    """A team of admins; conversations and tickets can be assigned to it."""
+
+    id: str
+    name: str
+    admin_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Tag:
+    """A workspace tag; renaming one renames it wherever it is applied."""
+
+    id: str
+    name: str
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedTag:
+    """A tag as applied to a contact or conversation: when, and by which admin."""
+
+    tag: Tag
+    applied_at: int
+    applied_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note an admin wrote about a contact."""
+
+    id: str
+    contact_id: str
+    author: Admin
+    body: str
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class DataEvent:
+    """A data event submitted for a contact (`POST /events`)."""
+
+    event_name: str
+    created_at: int
+    contact_id: str
+    metadata: dict[str, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class DataAttribute:
     """A contact, company or conversation attribute; `custom` ones hold `custom_attributes`."""
@@ -134,6 +182,7 @@ class Part:
     author: Author
     state: str
     attachments: tuple[Attachment, ...] = ()
+    assigned_to: tuple[str, str] | None = None  # (admin or team, its id) for assignments
 
 
 @dataclass(slots=True)
@@ -155,6 +204,7 @@ class Conversation:
     snoozed_until: int | None = None
     title: str | None = None
     custom_attributes: dict[str, Any] = field(default_factory=dict)
+    tags: list[AppliedTag] = field(default_factory=list)
 
     def contact_reply_times(self) -> list[int]:
         """When contacts wrote: the opening message if a contact sent it, then their parts."""
@@ -213,11 +263,15 @@ class Ticket:
     admin_assignee_id: str = "0"
     team_assignee_id: str = "0"
     company_id: str | None = None
+    updated_at: int = 0
+    snoozed_until: int | None = None
+    is_shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """An admin-initiated message, and the conversation it opened."""
+    """A message and the conversation it opened: an admin's (`admin_message`) or a
+    contact's (`user_message`)."""
 
     id: str
     message_type: str
@@ -226,3 +280,4 @@ class Message:
     subject: str | None
     owner: Author
     conversation_id: str
+    type: str = "admin_message"

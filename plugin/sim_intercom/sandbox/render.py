@@ -5,21 +5,27 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from .paging import Page
 from .records import (
     ADMIN_AUTHORS,
     Admin,
+    AppliedTag,
     Attachment,
     Author,
     Company,
     Contact,
     Conversation,
     DataAttribute,
+    DataEvent,
     Message,
+    Note,
     Part,
     Source,
+    Tag,
+    Team,
     Ticket,
     TicketState,
     TicketType,
@@ -33,6 +39,8 @@ R = TypeVar("R")
 WORKSPACE_ID = "sandboxws"
 APP_ID = "sandbox-app"
 NESTED_LIMIT = 10
+ASSIGNMENTS = frozenset({"assignment", "assign_and_reopen"})
+REOPENS = frozenset({"open", "assign_and_reopen"})
 _DEVICE_FIELDS = [
     "language_override",
     "browser",
@@ -142,6 +150,22 @@ def me(record: Admin) -> Json:
 
 def admins(records: Iterable[Admin]) -> Json:
     return {"type": "admin.list", "admins": [admin(each) for each in records]}
+
+
+def team(record: Team) -> Json:
+    return {
+        "type": "team",
+        "id": record.id,
+        "name": record.name,
+        "admin_ids": list(record.admin_ids),
+        "admin_priority_level": {"primary_admin_ids": [], "secondary_admin_ids": []},
+        "assignment_limit": None,
+        "distribution_method": "round_robin",
+    }
+
+
+def teams(records: Iterable[Team]) -> Json:
+    return {"type": "team.list", "teams": [team(each) for each in records]}
 
 
 def author(record: Author) -> Json:
@@ -283,6 +307,78 @@ def contact_for_search(record: Contact) -> Json:
     }
 
 
+# Tags, notes and data events
+
+
+def tag(record: Tag) -> Json:
+    return {"type": "tag", "id": record.id, "name": record.name}
+
+
+def applied_tag(record: AppliedTag) -> Json:
+    """A tag as a tagging operation answers it: when it was applied, and by whom."""
+    return {
+        **tag(record.tag),
+        "applied_at": record.applied_at,
+        "applied_by": {"type": "admin", "id": record.applied_by},
+    }
+
+
+def tag_list(records: Iterable[Tag | AppliedTag]) -> Json:
+    rendered = [tag(each) if isinstance(each, Tag) else applied_tag(each) for each in records]
+    return {"type": "list", "data": rendered}
+
+
+def note(record: Note) -> Json:
+    return {
+        "type": "note",
+        "id": record.id,
+        "created_at": record.created_at,
+        "contact": {"type": "contact", "id": record.contact_id},
+        "author": admin(record.author),
+        "body": record.body,
+    }
+
+
+def _iso(timestamp: int) -> str:
+    moment = datetime.fromtimestamp(timestamp, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
+
+
+def data_events(contact: Contact, events: list[DataEvent]) -> Json:
+    """`GET /events`: the contact's events, newest first."""
+    ids = {"user_id": contact.external_id, "intercom_user_id": contact.id, "email": contact.email}
+    present = {key: value for key, value in ids.items() if value is not None}
+    rendered = [
+        {
+            "type": "event",
+            "event_name": each.event_name,
+            "created_at": each.created_at,
+            **present,
+            "id": contact.id,
+            "metadata": dict(each.metadata),
+        }
+        for each in events
+    ]
+    return {"type": "event.list", "events": rendered, "pages": {}}
+
+
+def data_event_summary(contact: Contact, events: list[DataEvent]) -> Json:
+    """`GET /events?summary=true`: per event name, how often and when first and last."""
+    by_name: dict[str, list[int]] = {}
+    for each in events:
+        by_name.setdefault(each.event_name, []).append(each.created_at)
+    summaries = [
+        {"name": name, "first": _iso(min(times)), "last": _iso(max(times)), "count": len(times)}
+        for name, times in by_name.items()
+    ]
+    rendered: Json = {"type": "event.summary", "intercom_user_id": contact.id, "events": summaries}
+    if contact.email is not None:
+        rendered["email"] = contact.email
+    if contact.external_id is not None:
+        rendered["user_id"] = contact.external_id
+    return rendered
+
+
 # Companies
 
 
@@ -366,7 +462,7 @@ def part(record: Part, as_text: bool = False) -> Json:
         "created_at": record.created_at,
         "updated_at": record.created_at,
         "notified_at": record.created_at,
-        "assigned_to": None,
+        "assigned_to": _assigned_to(record.assigned_to),
         "author": author(record.author),
         "attachments": [attachment(each) for each in record.attachments],
         "external_id": None,
@@ -378,6 +474,10 @@ def part(record: Part, as_text: bool = False) -> Json:
         "event_details": None,
         "app_package_code": None,
     }
+
+
+def _assigned_to(target: tuple[str, str] | None) -> Json | None:
+    return None if target is None else {"type": target[0], "id": target[1]}
 
 
 def source(record: Source, as_text: bool = False) -> Json:
@@ -416,7 +516,7 @@ def conversation(
         "open": record.state == "open",
         "state": record.state,
         "read": record.read,
-        "tags": {"type": "tag.list", "tags": []},
+        "tags": {"type": "tag.list", "tags": [applied_tag(each) for each in record.tags]},
         "priority": record.priority,
         "sla_applied": None,
         "statistics": statistics(record),
@@ -469,7 +569,7 @@ def statistics(record: Conversation) -> Json:
         p.created_at for p in parts if p.author.type in ADMIN_AUTHORS and p.part_type == "comment"
     ]
     closes = [p for p in parts if p.part_type == "close"]
-    assignments = [p.created_at for p in parts if p.part_type == "assignment"]
+    assignments = [p.created_at for p in parts if p.part_type in ASSIGNMENTS]
     if contact_times:
         stats.update(
             first_contact_reply_at=contact_times[0], last_contact_reply_at=contact_times[-1]
@@ -495,7 +595,7 @@ def statistics(record: Conversation) -> Json:
             time_to_assignment=assignments[0] - record.created_at,
         )
     stats.update(
-        count_reopens=sum(p.part_type == "open" for p in parts),
+        count_reopens=sum(p.part_type in REOPENS for p in parts),
         count_assignments=len(assignments),
         count_conversation_parts=len(parts) + 1,
     )
@@ -561,7 +661,8 @@ def ticket_types(records: Iterable[TicketType]) -> Json:
 
 
 def ticket(record: Ticket, contacts: Contacts) -> Json:
-    return {
+    """The ticket; `snoozed_until` only while it is snoozed (the description has no null)."""
+    rendered: Json = {
         "type": "ticket",
         "id": record.id,
         "ticket_id": record.ticket_id,
@@ -575,25 +676,45 @@ def ticket(record: Ticket, contacts: Contacts) -> Json:
         "admin_assignee_id": record.admin_assignee_id,
         "team_assignee_id": record.team_assignee_id,
         "created_at": record.created_at,
-        "updated_at": record.created_at,
+        "updated_at": record.updated_at or record.created_at,
         "ticket_parts": {"type": "ticket_part.list", "ticket_parts": [], "total_count": 0},
         "open": record.state.category != "resolved",
         "linked_objects": _empty_list(),
         "category": record.ticket_type.category,
-        "is_shared": False,
+        "is_shared": record.is_shared,
     }
+    if record.snoozed_until is not None:
+        rendered["snoozed_until"] = record.snoozed_until
+    return rendered
 
 
 def message(record: Message) -> Json:
     rendered: Json = {
-        "type": "admin_message",
+        "type": record.type,
         "id": record.id,
         "created_at": record.created_at,
         "body": record.body,
         "message_type": record.message_type,
         "conversation_id": record.conversation_id,
-        "owner": author(record.owner),
     }
+    if record.type == "admin_message":
+        rendered["owner"] = author(record.owner)
     if record.subject:
         rendered["subject"] = record.subject
     return rendered
+
+
+# Webhook notifications
+
+
+def webhook_item(record: object, contacts: Contacts) -> Json:
+    """The resource a notification carries in `data.item`."""
+    if isinstance(record, Contact):
+        return contact(record)
+    if isinstance(record, Conversation):
+        return conversation(record, contacts)
+    if isinstance(record, Company):
+        return company(record)
+    if isinstance(record, Ticket):
+        return ticket(record, contacts)
+    raise TypeError(f"no webhook item for a {type(record).__name__}")

@@ -29,7 +29,14 @@ class Call:
     body: dict[str, Any]
 
 
-Handler = Callable[["Workspace", Call], Json]
+@dataclass(frozen=True)
+class Empty:
+    """An answer without a body, such as `POST /events`'s 202."""
+
+    status: int
+
+
+Handler = Callable[["Workspace", Call], "Json | Empty"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,11 @@ def list_admins(w: Workspace, call: Call) -> Json:
 @route("GET", "/admins/{admin_id}")
 def get_admin(w: Workspace, call: Call) -> Json:
     return render.admin(w.admins.get(call.path["admin_id"]))
+
+
+@route("GET", "/teams")
+def list_teams(w: Workspace, call: Call) -> Json:
+    return render.teams(w.state.teams.values())
 
 
 @route("GET", "/ticket_types")
@@ -126,6 +138,80 @@ def attach_company(w: Workspace, call: Call) -> Json:
     return render.company(w.contacts.attach_company(contact, params.company_to_attach(call.body)))
 
 
+@route("DELETE", "/contacts/{contact_id}/companies/{company_id}")
+def detach_company(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.company(w.contacts.detach_company(contact, call.path["company_id"]))
+
+
+@route("GET", "/contacts/{contact_id}/tags")
+def list_contact_tags(w: Workspace, call: Call) -> Json:
+    return render.tag_list(w.tags.of_contact(w.contacts.get(call.path["contact_id"])))
+
+
+@route("POST", "/contacts/{contact_id}/tags")
+def tag_contact(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.applied_tag(w.tags.tag_contact(contact, params.tag_to_apply(call.body)))
+
+
+@route("DELETE", "/contacts/{contact_id}/tags/{tag_id}")
+def untag_contact(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.tag(w.tags.untag_contact(contact, call.path["tag_id"]))
+
+
+@route("GET", "/contacts/{contact_id}/notes")
+def list_notes(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    per_page, cursor = params.per_page(call.query, 50), params.cursor(call.query)
+    return render.listing(w.notes.of_contact(contact, per_page, cursor), render.note)
+
+
+@route("POST", "/contacts/{contact_id}/notes")
+def create_note(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.note(w.notes.create(contact, *params.note(call.body)))
+
+
+@route("GET", "/notes/{note_id}")
+def get_note(w: Workspace, call: Call) -> Json:
+    return render.note(w.notes.get(call.path["note_id"]))
+
+
+# Tags and data events
+
+
+@route("GET", "/tags")
+def list_tags(w: Workspace, call: Call) -> Json:
+    return render.tag_list(w.tags.all())
+
+
+@route("POST", "/tags")
+def create_tag(w: Workspace, call: Call) -> Json:
+    """Create a tag, or rename the one `id` names."""
+    return render.tag(w.tags.create_or_rename(*params.tag_fields(call.body)))
+
+
+@route("GET", "/tags/{tag_id}")
+def get_tag(w: Workspace, call: Call) -> Json:
+    return render.tag(w.tags.get(call.path["tag_id"]))
+
+
+@route("POST", "/events")
+def submit_event(w: Workspace, call: Call) -> Empty:
+    """Accepted with 202 and no body, as Intercom answers."""
+    w.events.submit(params.new_event(call.body))
+    return Empty(202)
+
+
+@route("GET", "/events")
+def list_events(w: Workspace, call: Call) -> Json:
+    ref, summary = params.event_filter(call.query)
+    contact, events = w.events.of_contact(ref)
+    return (render.data_event_summary if summary else render.data_events)(contact, events)
+
+
 # Companies
 
 
@@ -170,6 +256,12 @@ def search_conversations(w: Workspace, call: Call) -> Json:
     return render.conversation_list(found, w.state.contacts)
 
 
+@route("POST", "/conversations")
+def create_conversation(w: Workspace, call: Call) -> Json:
+    """A contact writes in: a `user_message` and the conversation it opens."""
+    return render.message(w.messages.from_contact(params.new_conversation(call.body)))
+
+
 @route("GET", "/conversations/{conversation_id}")
 def get_conversation(w: Workspace, call: Call) -> Json:
     as_text = params.as_text(call.query)
@@ -184,6 +276,21 @@ def reply(w: Workspace, call: Call) -> Json:
     return render.conversation(replied, w.state.contacts)
 
 
+@route("POST", "/conversations/{conversation_id}/parts")
+def manage_conversation(w: Workspace, call: Call) -> Json:
+    """Close, open, snooze or assign."""
+    conversation = w.conversations.get(call.path["conversation_id"])
+    managed = w.conversations.manage(conversation, params.conversation_action(call.body))
+    return render.conversation(managed, w.state.contacts)
+
+
+@route("POST", "/conversations/{conversation_id}/tags")
+def tag_conversation(w: Workspace, call: Call) -> Json:
+    conversation = w.conversations.get(call.path["conversation_id"])
+    tag_id, admin_id = params.conversation_tag(call.body)
+    return render.applied_tag(w.tags.tag_conversation(conversation, tag_id, admin_id))
+
+
 # Tickets and messages
 
 
@@ -195,6 +302,13 @@ def create_ticket(w: Workspace, call: Call) -> Json:
 @route("GET", "/tickets/{ticket_id}")
 def get_ticket(w: Workspace, call: Call) -> Json:
     return render.ticket(w.tickets.get(call.path["ticket_id"]), w.state.contacts)
+
+
+@route("PUT", "/tickets/{ticket_id}")
+def update_ticket(w: Workspace, call: Call) -> Json:
+    ticket = w.tickets.get(call.path["ticket_id"])
+    updated = w.tickets.update(ticket, params.ticket_changes(call.body))
+    return render.ticket(updated, w.state.contacts)
 
 
 @route("POST", "/messages")

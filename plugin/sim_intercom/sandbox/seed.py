@@ -14,6 +14,7 @@ from .records import (
     DataAttribute,
     Part,
     Source,
+    Team,
     TicketState,
     TicketType,
     TicketTypeAttribute,
@@ -53,6 +54,9 @@ STANDARD_ATTRIBUTES = (
 FIRST_NAMES = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia")
 LAST_NAMES = ("Hopper", "Turing", "Liskov", "Knuth", "Allen", "Thompson", "Perlman", "Ritchie")
 PLAN_TIERS = ("free", "pro", "enterprise")
+TEAMS = (Team("814865", "Support", [int(ADMINS[0].id), int(ADMINS[1].id)]),)
+TAGS = ("VIP", "Churn risk")
+NOTE = "<p>Key account: renews in March.</p>"
 
 
 BUG_REPORT = TicketType(
@@ -76,9 +80,10 @@ BUG_REPORT = TicketType(
 
 
 def seed_settings(state: State) -> None:
-    """Admins (the first owns the token), a ticket type and the data attributes."""
+    """Admins (the first owns the token) and their team, a ticket type, the data attributes."""
     state.admins = {admin.id: admin for admin in ADMINS}
     state.me_id = ADMINS[0].id
+    state.teams = {team.id: Team(team.id, team.name, list(team.admin_ids)) for team in TEAMS}
     state.ticket_types = {BUG_REPORT.id: BUG_REPORT}
     specs = [(spec, False) for spec in STANDARD_ATTRIBUTES]
     specs += [(spec, True) for spec in CUSTOM_ATTRIBUTES]
@@ -113,8 +118,11 @@ THREADS = (
 
 
 def seed_customers(workspace: Workspace) -> None:
-    """Companies with their contacts, a couple of leads, conversations with parts, a ticket."""
+    """Tags, companies with their contacts (a note on the first), a couple of leads,
+    conversations with parts, a ticket."""
     contacts, companies = workspace.contacts, workspace.companies
+    for name in TAGS:
+        workspace.tags.create_or_rename(name)
     people: list[str] = []
     for company_id, name, tier, members in CUSTOMERS:
         company = companies.upsert(
@@ -128,6 +136,7 @@ def seed_customers(workspace: Workspace) -> None:
             contacts.update(contact, plan)
             contacts.attach_company(contact, company.id)
             people.append(contact.id)
+    workspace.notes.create(workspace.state.contacts[people[0]], NOTE, ADMINS[0].id)
     for lead_name, lead_email in LEADS:
         people.append(contacts.create(_person("lead", lead_name, lead_email)).id)
     state = workspace.state

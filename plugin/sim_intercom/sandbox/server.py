@@ -16,6 +16,7 @@ from typing import Any
 from .app import MAX_BODY_BYTES, Reply, SandboxApp, error_reply, too_large
 from .errors import BadRequest, SandboxError
 from .ratelimit import DEFAULT_WINDOW
+from .webhooks import WebhookSender
 from .workspace import Workspace
 
 IDLE_TIMEOUT = 30.0
@@ -193,6 +194,10 @@ class SandboxServer:
 
     >>> with SandboxServer() as sandbox:
     ...     credentials = {"accessToken": sandbox.token, "baseUrl": sandbox.base_url}
+
+    With `webhook_url`, every change fires Intercom's webhook notification there, signed with
+    `webhook_secret` (see `webhooks.WebhookSender`, which `webhooks` holds); or pass a
+    `webhooks` sender of your own. The sender starts and stops with the server.
     """
 
     def __init__(
@@ -204,9 +209,15 @@ class SandboxServer:
         rate_limit: int | None = None,
         window: float = DEFAULT_WINDOW,
         log: Log | None = None,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        webhooks: WebhookSender | None = None,
     ) -> None:
         self.workspace = workspace if workspace is not None else Workspace()
         self.app = SandboxApp.limited(self.workspace, rate_limit, window)
+        if webhooks is None and webhook_url is not None:
+            webhooks = WebhookSender(webhook_url, webhook_secret)
+        self.webhooks = webhooks
         self._address = (host, port)
         self._log = log
         self._server: _Server | None = None
@@ -225,6 +236,8 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         if self._server is None:
+            if self.webhooks is not None:
+                self.webhooks.attach(self.workspace).start()
             self._server = _Server(self._address, self.app, self._log)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
@@ -243,6 +256,8 @@ class SandboxServer:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        if self.webhooks is not None:
+            self.webhooks.stop()
 
     def __enter__(self) -> SandboxServer:
         return self.start()

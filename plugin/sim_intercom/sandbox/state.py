@@ -8,6 +8,7 @@ Callers hold `lock` around each operation, so any number of HTTP threads can sha
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -15,10 +16,25 @@ from typing import Any, TypeVar
 
 from .errors import NotFound, ParameterInvalid
 from .fields import KINDS
-from .records import Admin, Company, Contact, Conversation, DataAttribute, Ticket, TicketType
+from .records import (
+    Admin,
+    AppliedTag,
+    Company,
+    Contact,
+    Conversation,
+    DataAttribute,
+    DataEvent,
+    Note,
+    Tag,
+    Team,
+    Ticket,
+    TicketType,
+)
 
 Clock = Callable[[], float]
+Listener = Callable[[str, Any], None]
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 def get_or_404(records: Mapping[str, R], record_id: str, missing: type[NotFound]) -> R:
@@ -50,10 +66,26 @@ class State:
         self.tickets: dict[str, Ticket] = {}
         self.ticket_types: dict[str, TicketType] = {}
         self.data_attributes: list[DataAttribute] = []
+        self.teams: dict[str, Team] = {}
+        self.tags: dict[str, Tag] = {}
+        self.contact_tags: dict[tuple[str, str], AppliedTag] = {}
+        self.notes: dict[str, Note] = {}
+        self.events: dict[str, list[DataEvent]] = {}
+        self.snoozed: set[str] = set()
+        self.listeners: list[Listener] = []
         self._counters: dict[str, itertools.count[int]] = {}
 
     def now(self) -> int:
         return int(self.clock())
+
+    def publish(self, topic: str, record: Any) -> None:
+        """Tell every listener (a webhook sender) that `record` changed as `topic` names;
+        a listener that fails is logged, never allowed to fail the request."""
+        for listener in list(self.listeners):
+            try:
+                listener(topic, record)
+            except Exception:
+                log.exception("a state listener failed on %s", topic)
 
     def next_number(self, kind: str, start: int = 1) -> int:
         counter = self._counters.setdefault(kind, itertools.count(start))

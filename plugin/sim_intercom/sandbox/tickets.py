@@ -1,4 +1,4 @@
-"""Tickets: raised for one contact on one of the workspace's ticket types, then fetched."""
+"""Tickets: raised for one contact on one of the workspace's ticket types, fetched, updated."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .contacts import ContactFields, ContactRef, Contacts
-from .errors import CompanyNotFound, ContactNotFound, ParameterInvalid, TicketNotFound
-from .records import Contact, Ticket, TicketType
+from .errors import (
+    AssigneeNotFound,
+    CompanyNotFound,
+    ContactNotFound,
+    ParameterInvalid,
+    TicketNotFound,
+)
+from .records import Contact, Ticket, TicketState, TicketType
 from .state import State, get_or_404
 
 
@@ -20,6 +26,28 @@ class NewTicket:
     attributes: dict[str, Any] = field(default_factory=dict)
     company_id: str | None = None
     created_at: int | None = None
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    """A `PUT /tickets/{id}` request; `given` names the fields it sent."""
+
+    given: frozenset[str] = frozenset()
+    ticket_attributes: dict[str, Any] | None = None
+    ticket_state_id: str | None = None
+    company_id: str | None = None
+    open: bool | None = None
+    is_shared: bool | None = None
+    snoozed_until: int | None = None
+    admin_id: str | None = None
+    assignee_id: str | None = None
+
+
+class TicketStateInvalid(ParameterInvalid):
+    """A `ticket_state_id` that is not a state of the ticket's type."""
+
+    code = "ticket_state_id_invalid"
+    message = "Ticket state id is not valid or is not associated with the ticket type"
 
 
 class Tickets:
@@ -50,11 +78,76 @@ class Tickets:
             created_at=new.created_at or self.state.now(),
             company_id=new.company_id,
         )
+        ticket.updated_at = ticket.created_at
         self.state.tickets[ticket.id] = ticket
         return ticket
 
     def get(self, ticket_id: str) -> Ticket:
-        return get_or_404(self.state.tickets, ticket_id, TicketNotFound)
+        ticket = get_or_404(self.state.tickets, ticket_id, TicketNotFound)
+        if ticket.snoozed_until is not None and ticket.snoozed_until <= self.state.now():
+            ticket.snoozed_until = None
+        return ticket
+
+    def update(self, ticket: Ticket, changes: TicketChanges) -> Ticket:
+        """Every change checked before any is made: admin and assignee, state, attributes,
+        company and snooze time. Closing (`open: false`) moves the ticket to its type's first
+        resolved state and unsnoozes it; `ticket_state_id` wins over `open`."""
+        state = self._state(ticket, changes)
+        assignee = self._assignee(changes)
+        if changes.ticket_attributes:
+            _check_attributes(ticket.ticket_type, changes.ticket_attributes)
+        if changes.company_id is not None:
+            get_or_404(self.state.companies, changes.company_id, CompanyNotFound)
+        now = self.state.now()
+        if changes.snoozed_until is not None and changes.snoozed_until <= now:
+            message = f"snoozed_until must be in the future, got {changes.snoozed_until}"
+            raise ParameterInvalid(message, field="snoozed_until")
+        ticket.attributes.update(changes.ticket_attributes or {})
+        if "company_id" in changes.given:
+            ticket.company_id = changes.company_id
+        if changes.is_shared is not None:
+            ticket.is_shared = changes.is_shared
+        if "snoozed_until" in changes.given:
+            ticket.snoozed_until = changes.snoozed_until
+        if assignee is not None:
+            kind, assignee_id = assignee
+            if kind == "team":
+                ticket.team_assignee_id = assignee_id
+            else:
+                ticket.admin_assignee_id = assignee_id
+        if state is not None:
+            ticket.state = state
+        if ticket.state.category == "resolved":
+            ticket.snoozed_until = None
+        ticket.updated_at = now
+        return ticket
+
+    def _state(self, ticket: Ticket, changes: TicketChanges) -> TicketState | None:
+        states = ticket.ticket_type.states
+        if changes.ticket_state_id is not None:
+            for each in states:
+                if each.id == changes.ticket_state_id:
+                    return each
+            raise TicketStateInvalid(field="ticket_state_id")
+        is_open = ticket.state.category != "resolved"
+        if changes.open is None or changes.open == is_open:
+            return None
+        if changes.open:
+            return states[0]
+        return next((each for each in states if each.category == "resolved"), ticket.state)
+
+    def _assignee(self, changes: TicketChanges) -> tuple[str, str] | None:
+        """(admin or team, id) to assign; "0" unassigns the admin."""
+        if changes.admin_id is not None and changes.admin_id not in self.state.admins:
+            raise AssigneeNotFound()
+        assignee = changes.assignee_id
+        if assignee is None:
+            return None
+        if assignee == "0" or assignee in self.state.admins:
+            return ("admin", assignee)
+        if assignee in self.state.teams:
+            return ("team", assignee)
+        raise AssigneeNotFound()
 
     def _ticket_type(self, type_id: str) -> TicketType:
         ticket_type = self.state.ticket_types.get(type_id)

@@ -7,8 +7,10 @@ from .companies import Companies
 from .contacts import Contacts
 from .conversations import Conversations
 from .messages import Messages
+from .notes import Events, Notes
 from .seed import generate_contacts, seed_customers, seed_settings
-from .state import Clock, State
+from .state import Clock, Listener, State
+from .tags import Tags
 from .tickets import Tickets
 
 SANDBOX_TOKEN = "sandbox-token"
@@ -18,8 +20,9 @@ SEEDS = ("default", "empty")
 class Workspace:
     """An in-memory Intercom workspace that knows nothing of HTTP.
 
-    `seed="default"` holds a small team with customers, conversations and a ticket; `"empty"` only
-    the admins, a ticket type and data attributes. `contacts=N` adds N generated contacts.
+    `seed="default"` holds a small team with tags, customers, conversations and a ticket;
+    `"empty"` only the admins and their team, a ticket type and data attributes. `contacts=N`
+    adds N generated contacts.
     `clock` (Unix seconds, `time.time` by default) is the workspace's time: every timestamp it
     writes and its rate limit windows follow it, so a test can pass a clock it moves.
     Hold `lock` around each call when several threads share the workspace.
@@ -47,6 +50,9 @@ class Workspace:
         self.conversations = Conversations(self.state, self.contacts)
         self.tickets = Tickets(self.state, self.contacts)
         self.messages = Messages(self.state, self.conversations)
+        self.tags = Tags(self.state)
+        self.notes = Notes(self.state)
+        self.events = Events(self.state, self.contacts)
         seed_settings(self.state)
         if seed == "default":
             seed_customers(self)
@@ -56,3 +62,15 @@ class Workspace:
     @property
     def clock(self) -> Clock:
         return self.state.clock
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener(topic, record)` on every change a webhook topic names (a contact
+        created, a conversation replied to...), under the workspace's lock, in the thread
+        that made the change. The seed's records were made before anyone could listen."""
+        with self.lock:
+            self.state.listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        with self.lock:
+            if listener in self.state.listeners:
+                self.state.listeners.remove(listener)
