@@ -374,3 +374,8 @@ def test_a_malformed_answer_to_the_attach_step_keeps_the_written_contact():
     assert result["output"]["contact"]["id"] == "c1"
     assert result["error_detail"]["stage"] == "attach_company"
     assert result["error_detail"]["kind"] == "invalid_response"
+
+
+def test_an_empty_answer_to_a_read_that_promises_an_object_is_an_invalid_response():
+    with FaultServer([reply(200, body=b"")]) as server:
+        failed(call(server, GET_CONTACT), "invalid_response")

@@ -52,6 +52,7 @@ class IntercomClient:
             read_timeout=config.read_timeout,
             max_retries=config.max_retries,
             max_wait=config.max_wait,
+            rate_store=config.rate_store,
         )
         self._admin_cache = admin_cache if admin_cache is not None else {}
 

@@ -5,6 +5,10 @@ Intercom counts an app's requests in fixed windows and reports the budget on eve
 (base URL plus a hash of the token, never the token), takes one unit before each request,
 and when the budget is spent tells the caller how long to wait for the reset. Threads share
 it. It is a pure state machine over a clock the caller passes in: it never sleeps itself.
+
+`LocalBudget` keeps the budget in this process. Many workers (processes, hosts) using one
+workspace share it through Redis instead (`redis_budget.RedisBudget`, the `rateStore`
+setting); `open_store` makes the store for a URL.
 """
 
 from __future__ import annotations
@@ -90,6 +94,10 @@ class LocalBudget:
             return
         with self._lock:
             window = self._windows.get(key)
+            if window is not None and window.reset is None and report.reset <= window.opened:
+                # An answer from before a reset another thread already saw: the new window's
+                # guess stands (read late, `now` is older than the guess).
+                return
             if window is None or (window.reset is not None and report.reset > window.reset):
                 self._windows[key] = _Window(report.limit, report.remaining, report.reset)
             elif window.reset is None or report.reset == window.reset:
@@ -103,6 +111,16 @@ class LocalBudget:
             if window is None or window.reset is None:
                 return None
             return WindowReport(window.limit, window.remaining, window.reset)
+
+
+def open_store(url: str) -> BudgetStore:
+    """The budget shared by every worker whose `rateStore` is `url` (a Redis URL).
+
+    redis-py is imported only here, so pacing in-process never needs the `redis` extra.
+    """
+    from .redis_budget import RedisBudget
+
+    return RedisBudget(url)
 
 
 def _stale(window: _Window, now: float) -> bool:

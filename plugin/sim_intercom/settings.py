@@ -273,9 +273,11 @@ def _where(
 def _rate_store(
     credentials: Mapping[str, Any], environ: Mapping[str, str], problems: list[Violation]
 ) -> str | None:
+    """The `rateStore` URL, or None; naming it needs redis-py, the `redis` extra."""
     url = _read(RATE_STORE, credentials, environ, problems)
-    if url is not None and not redis_installed():
-        problems.append(Violation(_where(RATE_STORE, credentials, environ) or "", REDIS_MISSING))
+    where = _where(RATE_STORE, credentials, environ)
+    if url is not None and where is not None and not redis_installed():
+        problems.append(Violation(where, REDIS_MISSING))
         return None
     return url
 

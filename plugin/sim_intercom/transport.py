@@ -38,7 +38,7 @@ from .errors import (
     NetworkError,
     RateLimited,
 )
-from .pacing import BudgetStore, LocalBudget, workspace_key
+from .pacing import BudgetStore, LocalBudget, open_store, workspace_key
 from .retry import Failure, header, should_retry, sleep_seconds
 from .version import USER_AGENT
 
@@ -88,6 +88,7 @@ class Endpoint:
     read_timeout: float
     max_retries: int
     max_wait: float
+    rate_store: str | None = None  # where the budget is shared (a Redis URL); None: in-process
 
 
 @dataclass
@@ -175,7 +176,9 @@ class Transport:
     """Sends requests for every call of every thread; see the module docstring.
 
     The clock, monotonic clock, sleeper and random source are injectable so tests check
-    waiting without waiting.
+    waiting without waiting. `budget` is the in-process budget; a call whose settings name
+    a `rateStore` is paced by the store for that URL instead, one store per URL, made by
+    `store_factory` when first needed.
     """
 
     def __init__(
@@ -188,9 +191,12 @@ class Transport:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         random_fraction: Callable[[], float] = random.random,
+        store_factory: Callable[[str], BudgetStore] = open_store,
     ) -> None:
         self._session = session
         self.budget: BudgetStore = budget if budget is not None else LocalBudget()
+        self.store_factory = store_factory
+        self._stores: dict[str, BudgetStore] = {}
         self.max_answer_bytes = max_answer_bytes
         self.clock = clock
         self.monotonic = monotonic
@@ -209,6 +215,17 @@ class Transport:
                 self._session = new_session()
             return self._session
 
+    def budget_for(self, rate_store: str | None) -> BudgetStore:
+        """The budget a call with this `rateStore` uses: the in-process one without a URL,
+        else the one store of that URL (the URL is never logged: it may hold a password)."""
+        if not rate_store:
+            return self.budget
+        with self._lock:
+            store = self._stores.get(rate_store)
+            if store is None:
+                store = self._stores[rate_store] = self.store_factory(rate_store)
+            return store
+
     def send(self, request: ApiRequest, endpoint: Endpoint, log: CallLog, *, safe: bool) -> Any:
         """Send `request`, retrying what is safe; the decoded JSON body or an `IntercomError`.
 
@@ -217,13 +234,14 @@ class Transport:
         attempts and the time waited.
         """
         key = workspace_key(endpoint.base_url, endpoint.token.reveal())
+        budget = self.budget_for(endpoint.rate_store)
         uncertain = False
         for retries in itertools.count():
             try:
-                self._pace(key, endpoint, log)
+                self._pace(budget, key, endpoint, log)
                 log.attempts += 1
                 answer = self._exchange(request, endpoint)
-                self._learn(key, answer)
+                self._learn(budget, key, answer)
                 if 200 <= answer.status < 300:
                     return self._decode(answer, request)
                 raise error_from_answer(answer, self.clock())
@@ -254,15 +272,17 @@ class Transport:
             self.sleep(seconds)
             log.waited += seconds
 
-    def _pace(self, key: str, endpoint: Endpoint, log: CallLog) -> None:
+    def _pace(self, budget: BudgetStore, key: str, endpoint: Endpoint, log: CallLog) -> None:
         """Take one request from the workspace's budget, waiting for the reset when it is spent."""
-        while (delay := self.budget.claim(key, self.clock())) > 0:
+        while (delay := budget.claim(key, self.clock())) > 0:
             if log.waited + delay > endpoint.max_wait:
-                raise self._spent(key, delay, endpoint)
+                raise self._spent(budget, key, delay, endpoint)
             self._wait(delay, log)
 
-    def _spent(self, key: str, delay: float, endpoint: Endpoint) -> RateLimited:
-        window = self.budget.known(key)
+    def _spent(
+        self, budget: BudgetStore, key: str, delay: float, endpoint: Endpoint
+    ) -> RateLimited:
+        window = budget.known(key)
         error = RateLimited(
             f"Intercom's rate-limit window is spent; it resets in {delay:.1f} s, more than "
             f"the {endpoint.max_wait:g} s this call may wait (maxWait); nothing was sent",
@@ -273,10 +293,10 @@ class Transport:
         error.retry_after = round(delay, 3)
         return error
 
-    def _learn(self, key: str, answer: Answer) -> None:
+    def _learn(self, budget: BudgetStore, key: str, answer: Answer) -> None:
         report = window_report(answer)
         if report is not None:
-            self.budget.record(key, report, self.clock())
+            budget.record(key, report, self.clock())
 
     def _environment(self, base_url: str) -> dict[str, Any]:
         """Proxies and CA bundle from the environment for a base URL, read once per URL.
@@ -384,6 +404,9 @@ class Transport:
         return b"".join(chunks)
 
     def _decode(self, answer: Answer, request: ApiRequest) -> Any:
+        """The answer's JSON; None for an empty 2xx body (`POST /events` answers 202 so)."""
+        if not answer.body.strip():
+            return None
         try:
             return decode_json(answer.body)
         except ValueError as exc:
