@@ -17,6 +17,7 @@ import responses
 
 from sim_intercom import __version__
 from sim_intercom.cli import main
+from sim_intercom.manifest import default_catalog
 
 ENV_TOKEN = "tok_from_environment_456"
 FILE_TOKEN = "tok_from_a_file_789"
@@ -68,7 +69,7 @@ def test_tools_prints_the_palette_as_a_table(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["tool", "name", "resource", "required", "parameters"]
     rows = [line for line in lines[2:] if line.startswith("intercom_")]
-    assert len(rows) == 16
+    assert len(rows) == len(default_catalog().tools)
     assert any(r.startswith("intercom_get_contact ") and "contactId" in r for r in rows)
 
 
@@ -407,5 +408,5 @@ def test_the_sandbox_command_serves_until_interrupted():
 def test_the_demo_runs_every_step_and_exits_zero(capsys):
     assert main(["demo"]) == 0
     output = capsys.readouterr().out
-    assert "All 10 steps succeeded." in output
+    assert "All 14 steps succeeded." in output
     assert "intercom_create_ticket" in output and "intercom_create_message" in output

@@ -3,12 +3,16 @@ failing in one line (a busy port, a bad value, no token, no MCP SDK)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import http.server
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import types
 from collections.abc import Iterator
@@ -17,6 +21,7 @@ import pytest
 import requests
 
 from sim_intercom.cli import main, serve
+from sim_intercom.manifest import default_catalog
 
 TOKEN = "tok_for_the_mcp_server_123"
 
@@ -63,6 +68,64 @@ def test_the_sandbox_stops_cleanly_on_sigterm():
     try_line = next(line for line in banner if line.startswith("Try: "))
     assert try_line.startswith("Try: INTERCOM_ACCESS_TOKEN=sandbox-token sim-intercom run ")
     assert "--token" not in try_line
+
+
+def test_the_sandbox_delivers_signed_webhooks_where_it_is_told(tmp_path):
+    received: list[tuple[bytes, str]] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers.get("X-Hub-Signature", "")))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text("client-secret\n")
+    url = f"http://127.0.0.1:{receiver.server_address[1]}/hooks"
+    command = [
+        *[sys.executable, "-m", "sim_intercom", "sandbox", "--port", "0", "--quiet"],
+        *["--webhook-url", url, "--webhook-secret-file", str(secret_file)],
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()
+    ) as process:
+        try:
+            banner = [process.stdout.readline() for _ in range(6)]
+            base_url = next(line.split()[-1] for line in banner if "base URL" in line)
+            assert any(f"signed, to {url}" in line for line in banner)
+            answer = requests.post(
+                f"{base_url}/contacts",
+                json={"role": "user", "email": "hook@example.com"},
+                headers={"Authorization": "Bearer sandbox-token"},
+                timeout=5,
+            )
+            deadline = time.monotonic() + 10
+            while not received and time.monotonic() < deadline:
+                time.sleep(0.02)
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=10)
+        finally:
+            process.kill()
+            receiver.shutdown()
+    assert answer.status_code == 200
+    body, signature = received[0]
+    expected = hmac.new(b"client-secret", body, hashlib.sha1).hexdigest()
+    assert signature == f"sha1={expected}"
+    assert json.loads(body)["topic"] == "user.created"
+
+
+def test_a_webhook_secret_without_a_url_is_a_usage_error(tmp_path, capsys):
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text("s")
+    assert main(["sandbox", "--webhook-secret-file", str(secret_file)]) == 2
+    assert "--webhook-secret-file needs --webhook-url" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -306,7 +369,7 @@ def test_mcp_serves_every_tool_over_stdio_against_a_sandbox():
         finally:
             process.kill()
     tools = answers[2]["result"]["tools"]
-    assert len(tools) == 16
+    assert len(tools) == len(default_catalog().tools)
     ticket = answers[3]["result"]
     assert ticket["isError"] is False
     assert ticket["structuredContent"]["ticket"]["id"] == "501"

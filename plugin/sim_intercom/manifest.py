@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -91,6 +92,24 @@ class ToolEntry:
 
 
 @dataclass(frozen=True)
+class TriggerEntry:
+    id: str = field(pattern=r"intercom_[a-z_]+")
+    name: str = field(nonempty=True)
+    # Intercom's topics the trigger runs on; `*` alone takes every topic (never `ping`).
+    topics: list[str] = field(nonempty=True)
+    schema_file: str = field(alias="schema", nonempty=True)
+    description: Description = field()
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """Intercom webhooks: the secret that signs them, and the triggers."""
+
+    secret: Credential
+    items: list[TriggerEntry] = field(nonempty=True)
+
+
+@dataclass(frozen=True)
 class Manifest:
     id: str
     name: str
@@ -101,6 +120,7 @@ class Manifest:
     block: Block
     credentials: list[Credential] = field(nonempty=True)
     tools: list[ToolEntry] = field(nonempty=True)
+    triggers: Triggers = field()
     icon: str = ""
     author: str = ""
 
@@ -137,12 +157,51 @@ class Tool:
         }
 
 
+ALL_TOPICS = "*"  # a trigger that takes every topic lists only this
+PING_TOPIC = "ping"  # what Intercom sends to test a subscription; runs nothing
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One webhook trigger: its manifest entry, the secret setting and its output schema."""
+
+    entry: TriggerEntry
+    version: str
+    secret: Credential
+    output_schema: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    def takes(self, topic: str) -> bool:
+        """Whether a notification of `topic` runs this trigger (`ping` never does)."""
+        if topic == PING_TOPIC:
+            return False
+        return self.entry.topics == [ALL_TOPICS] or topic in self.entry.topics
+
+    def spec(self) -> dict[str, Any]:
+        """The plain-dict trigger spec a host lists."""
+        secret = {k: v for k, v in vars(self.secret).items() if v not in (None, "", [], {})}
+        return {
+            "id": self.entry.id,
+            "name": self.entry.name,
+            "description": self.entry.description.llm,
+            "human_description": self.entry.description.human,
+            "version": self.version,
+            "topics": list(self.entry.topics),
+            "output_schema": copy.deepcopy(self.output_schema),
+            "secret": {**secret, "required": self.secret.required},
+        }
+
+
 @dataclass(frozen=True)
 class Catalog:
-    """The manifest and its tools, by id."""
+    """The manifest, its tools and its triggers, by id."""
 
     manifest: Manifest
     tools: dict[str, Tool]
+    triggers: dict[str, Trigger] = dataclasses.field(default_factory=dict)
 
     def palette(self) -> list[dict[str, Any]]:
         """The block's operation groups, derived from the tools: resource, label, and each
@@ -256,6 +315,30 @@ def _tool_schemas(
     return schemas[0], schemas[1]
 
 
+def _output_schema(store: _SchemaStore, where: str, schema_file: str, title: str) -> dict[str, Any]:
+    path = store.root / schema_file
+    if not path.is_file():
+        raise ManifestError(f"{where}: file {schema_file} not found")
+    base, document = store.load(path)
+    schema = document.get("$defs", {}).get("output")
+    if not isinstance(schema, dict):
+        raise ManifestError(f"{schema_file}: $defs.output: missing")
+    return {"$schema": DRAFT_2020_12, "title": title, **store.inline(schema, base)}
+
+
+def _triggers(store: _SchemaStore, manifest: Manifest) -> dict[str, Trigger]:
+    triggers: dict[str, Trigger] = {}
+    for index, entry in enumerate(manifest.triggers.items):
+        where = f"manifest.yaml: triggers.items.{index}"
+        if entry.id in triggers:
+            raise ManifestError(f"{where}.id: duplicate id {entry.id!r}")
+        if ALL_TOPICS in entry.topics and entry.topics != [ALL_TOPICS]:
+            raise ManifestError(f"{where}.topics: {ALL_TOPICS!r} takes every topic; list it alone")
+        schema = _output_schema(store, f"{where}.schema", entry.schema_file, f"{entry.id} output")
+        triggers[entry.id] = Trigger(entry, manifest.version, manifest.triggers.secret, schema)
+    return triggers
+
+
 def _check_block(manifest: Manifest) -> None:
     grouped = [group.resource for group in manifest.block.groups]
     used = {tool.resource for tool in manifest.tools}
@@ -283,7 +366,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
             raise ManifestError(f"manifest.yaml: tools.{index}.id: duplicate id {entry.id!r}")
         input_schema, output_schema = _tool_schemas(store, index, entry)
         tools[entry.id] = Tool(entry, manifest.version, input_schema, output_schema)
-    return Catalog(manifest, tools)
+    return Catalog(manifest, tools, _triggers(store, manifest))
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from . import triggers
 from .hookspecs import hookimpl
 from .manifest import default_catalog
 
@@ -38,7 +39,7 @@ def get_executor() -> Executor:
 
 @hookimpl
 def sim_register_tools() -> list[dict[str, Any]]:
-    """The sixteen Intercom tool specs."""
+    """Every Intercom tool spec of the catalog."""
     return [tool.spec() for tool in default_catalog().tools.values()]
 
 
@@ -48,3 +49,17 @@ def sim_execute_tool(
 ) -> dict[str, Any] | None:
     """Run an `intercom_*` tool; None for any other id."""
     return get_executor().execute(tool_id, params, credentials)
+
+
+@hookimpl
+def sim_register_triggers() -> list[dict[str, Any]]:
+    """The six Intercom webhook trigger specs."""
+    return [trigger.spec() for trigger in default_catalog().triggers.values()]
+
+
+@hookimpl
+def sim_handle_webhook(
+    trigger_id: str, headers: Any, body: bytes | str, secret: str | None
+) -> dict[str, Any] | None:
+    """Check and route a webhook for an `intercom_*` trigger; None for any other id."""
+    return triggers.handle_webhook(default_catalog(), trigger_id, headers, body, secret)

@@ -1,4 +1,4 @@
-"""The `sim-intercom` command line: tools, run, sandbox, mcp, export and demo.
+"""The `sim-intercom` command line: tools, run, sandbox, mcp, webhook serve, export and demo.
 
 Exit statuses: 0 success; 1 a tool or a page failed, or the command could not do its work
 (a port in use, an unexpected error); 2 a usage error or invalid input. Every error is one

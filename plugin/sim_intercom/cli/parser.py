@@ -9,7 +9,7 @@ from ..version import DISTRIBUTION, __version__
 from .catalog import cmd_export, cmd_tools
 from .common import TOKEN_ENV
 from .run import cmd_run
-from .serve import cmd_demo, cmd_mcp, cmd_sandbox
+from .serve import cmd_demo, cmd_mcp, cmd_sandbox, cmd_webhook_serve
 
 
 def _count(text: str) -> int:
@@ -35,6 +35,7 @@ EXAMPLES = {
   sim-intercom run intercom_get_contact contactId=6762f0dd0000000000000001 --sandbox
   sim-intercom sandbox                   a local Intercom on http://127.0.0.1:8181
   sim-intercom mcp --sandbox             every tool over MCP (stdio)
+  sim-intercom webhook serve --secret-file secret.txt   try webhook triggers by hand
   sim-intercom demo                      a support workflow against the sandbox""",
     "tools": """\
   sim-intercom tools                          every tool, one line each
@@ -64,6 +65,14 @@ Its token is the public value sandbox-token, so it serves on loopback only unles
 In an MCP client's config: {{"command": "sim-intercom", "args": ["mcp"],
 "env": {{"{TOKEN_ENV}": "..."}}}}. Over HTTP the endpoint is
 http://127.0.0.1:PORT/mcp, on loopback only. The SIM_INTERCOM_* settings apply.""",
+    "webhook": """\
+  sim-intercom webhook serve --secret-file ~/.intercom-client-secret
+  sim-intercom webhook serve --secret-file secret.txt --port 0 --trigger intercom_conversation_reply
+
+A receiver on loopback: each POST is checked with the trigger hook (X-Hub-Signature, the
+HMAC-SHA1 of the raw body keyed with the app's client secret) and answered as the hook
+says; each event that runs prints on stdout as one JSON line, once per notification id.
+Ctrl+C or SIGTERM stops it.""",
     "export": """\
   sim-intercom export --format openai > tools.json
   sim-intercom export --format anthropic --tool intercom_search_contacts""",
@@ -118,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--rate-limit", metavar="N[/SECONDS]", help="requests per window")
     sandbox.add_argument("--quiet", action="store_true", help="do not print each request")
+    sandbox.add_argument(
+        "--webhook-url", metavar="URL", help="deliver signed notifications of changes here"
+    )
+    sandbox.add_argument(
+        "--webhook-secret-file", metavar="PATH", help="sign them with the client secret in PATH"
+    )
 
     mcp = parser_for("mcp", help="serve every tool over MCP (stdio, or Streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")
@@ -126,6 +141,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=_port, metavar="N", help="port (with --http; default 8182, 0 picks one)"
     )
     _connection_options(mcp, token_argument=False)
+
+    webhook = parser_for("webhook", help="receive Intercom webhooks for a trigger, by hand")
+    actions = webhook.add_subparsers(dest="action", title="actions", metavar="ACTION")
+    actions.required = True
+    serve = actions.add_parser(
+        "serve",
+        help="serve a webhook receiver on loopback; print each event as a JSON line",
+        description="Serve a webhook receiver on loopback; print each event as a JSON line.",
+        epilog="Examples:\n" + EXAMPLES["webhook"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.set_defaults(handler=cmd_webhook_serve)
+    serve.add_argument(
+        "--secret-file", required=True, metavar="PATH", help="the app's client secret is here"
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8183, metavar="N", help="port (0 picks a free one)"
+    )
+    serve.add_argument(
+        "--trigger",
+        default="intercom_webhook",
+        metavar="ID",
+        help="trigger id (intercom_webhook: every topic)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    serve.add_argument("--quiet", action="store_true", help="do not log each request")
 
     export = parser_for("export", help="print the tool definitions for an AI platform, as JSON")
     export.add_argument("--format", required=True, help="mcp, openai, anthropic, gemini or sim")
@@ -151,6 +192,7 @@ HANDLERS = {
     "run": cmd_run,
     "sandbox": cmd_sandbox,
     "mcp": cmd_mcp,
+    "webhook": cmd_webhook_serve,
     "export": cmd_export,
     "demo": cmd_demo,
 }

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..settings import is_loopback
 from .common import EXIT_OK, TOKEN_ENV, CommandError, UsageError, connection, one_line
@@ -62,6 +63,18 @@ def _print_request(line: str) -> None:
     print(line, flush=True)
 
 
+def _webhook_secret(args: argparse.Namespace) -> str | None:
+    """Check `--webhook-url` and read `--webhook-secret-file`: the secret, or None."""
+    url = args.webhook_url
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise UsageError(f"--webhook-url must be an http or https URL, got {one_line(url, 80)}")
+    if not args.webhook_secret_file:
+        return None
+    if not url:
+        raise UsageError("--webhook-secret-file needs --webhook-url")
+    return _read_secret(args.webhook_secret_file, args.secrets, "--webhook-secret-file")
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from ..sandbox import SandboxServer, Workspace
 
@@ -71,6 +84,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             "token is public; add --allow-remote to serve it there anyway"
         )
     limit, window = parse_rate_limit(args.rate_limit)
+    webhook_secret = _webhook_secret(args)
     started = time.perf_counter()
     workspace = Workspace(seed="empty" if args.empty else "default", contacts=args.contacts)
     seeded = time.perf_counter() - started
@@ -81,6 +95,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         rate_limit=limit,
         window=window,
         log=None if args.quiet else _print_request,
+        webhook_url=args.webhook_url,
+        webhook_secret=webhook_secret,
     )
     with sigterm_interrupts():
         try:
@@ -101,6 +117,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
                 print(f"  seeded    {args.contacts} generated contacts in {seeded:.1f} s")
             if limit:
                 print(f"  rate      {limit} requests per {window:g} s")
+            if args.webhook_url:
+                signed = "signed" if webhook_secret else "unsigned"
+                print(f"  webhooks  {signed}, to {args.webhook_url}")
             print(
                 f"Try: {TOKEN_ENV}={server.token} sim-intercom run intercom_list_contacts "
                 f"per_page=5 --base-url {server.base_url}"
@@ -151,16 +170,16 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_secret(path: str, secrets: list[str]) -> str:
+def _read_secret(path: str, secrets: list[str], option: str = "--secret-file") -> str:
     try:
         secret = Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise UsageError(f"cannot read --secret-file {path}: {reason}") from None
+        raise UsageError(f"cannot read {option} {path}: {reason}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"--secret-file {path} is not UTF-8 text") from None
+        raise UsageError(f"{option} {path} is not UTF-8 text") from None
     if not secret:
-        raise UsageError(f"--secret-file {path} is empty")
+        raise UsageError(f"{option} {path} is empty")
     secrets.append(secret)
     return secret
 
