@@ -462,7 +462,7 @@ def _search_once(manager: Any, credentials: dict[str, str]) -> Row:
 COLD_BASELINE = "import requests"
 COLD_PLUGIN = (
     "from sim_intercom.host import get_plugin_manager, list_tools; "
-    "assert len(list_tools(get_plugin_manager())) == 16"
+    "assert len(list_tools(get_plugin_manager())) == 31"
 )
 
 
@@ -483,7 +483,7 @@ def bench_cold_start(runs: int) -> list[Row]:
     base, listed = statistics.median(baseline), statistics.median(plugin)
     return [
         ("python -c 'import requests'", f"{base * 1000:,.0f} ms", f"median of {runs} processes"),
-        ("import, plugin manager, list 16 tools", f"{listed * 1000:,.0f} ms", f"median of {runs}"),
+        ("import, plugin manager, list 31 tools", f"{listed * 1000:,.0f} ms", f"median of {runs}"),
         ("  cold start / import requests", f"{listed / base:.2f}x", "target at most 1.5x"),
     ]
 

@@ -39,6 +39,8 @@ OBJECTS = {
     "ticket": "ticket",
     "message": "message",
     "admin": "admin",
+    "tag": "tag",
+    "note": "note",
     "intercom_error": "error",
 }
 

@@ -56,6 +56,9 @@ def seeded_ids(workspace: Workspace) -> dict[str, str]:
         "conversation": next(iter(state.conversations)),
         "admin": state.me_id,
         "ticket_type": next(iter(state.ticket_types)),
+        "tag": next(iter(state.tags)),
+        "ticket": next(iter(state.tickets)),
+        "ticket_state": next(iter(state.tickets.values())).ticket_type.states[1].id,
     }
 
 
@@ -72,6 +75,49 @@ def _ticket(run: Run, ids: dict[str, str]) -> str:
 
 
 PARAMS: dict[str, Callable[[Run, dict[str, str]], dict[str, Any]]] = {
+    "intercom_update_ticket": lambda run, ids: {
+        "ticketId": ids["ticket"],
+        "ticket_state_id": ids["ticket_state"],
+    },
+    "intercom_list_admins": lambda run, ids: {},
+    "intercom_close_conversation": lambda run, ids: {
+        "conversationId": ids["conversation"],
+        "admin_id": ids["admin"],
+        "body": "Closing, thanks!",
+    },
+    "intercom_open_conversation": lambda run, ids: {
+        "conversationId": ids["conversation"],
+        "admin_id": ids["admin"],
+    },
+    "intercom_snooze_conversation": lambda run, ids: {
+        "conversationId": ids["conversation"],
+        "admin_id": ids["admin"],
+        "snoozed_until": "4000000000",
+    },
+    "intercom_assign_conversation": lambda run, ids: {
+        "conversationId": ids["conversation"],
+        "admin_id": ids["admin"],
+        "assignee_id": ids["admin"],
+    },
+    "intercom_list_tags": lambda run, ids: {},
+    "intercom_create_tag": lambda run, ids: {"name": "Beta tester"},
+    "intercom_tag_contact": lambda run, ids: {"contactId": ids["contact"], "tagId": ids["tag"]},
+    "intercom_untag_contact": lambda run, ids: {"contactId": ids["contact"], "tagId": ids["tag"]},
+    "intercom_tag_conversation": lambda run, ids: {
+        "conversationId": ids["conversation"],
+        "tagId": ids["tag"],
+        "admin_id": ids["admin"],
+    },
+    "intercom_create_note": lambda run, ids: {"contactId": ids["contact"], "body": "Called them"},
+    "intercom_create_event": lambda run, ids: {"event_name": "signed-in", "id": ids["contact"]},
+    "intercom_attach_contact_to_company": lambda run, ids: {
+        "contactId": ids["contact"],
+        "companyId": ids["company"],
+    },
+    "intercom_detach_contact_from_company": lambda run, ids: {
+        "contactId": ids["contact"],
+        "companyId": ids["company"],
+    },
     "intercom_create_contact": lambda run, ids: {"email": "new@example.com", "name": "New"},
     "intercom_get_contact": lambda run, ids: {"contactId": ids["contact"]},
     "intercom_update_contact": lambda run, ids: {"contactId": ids["contact"], "phone": "+1555"},

@@ -72,6 +72,9 @@ ID_KINDS = {
     "from_id": "admin",
     "owner_id": "admin",
     "ticket_type_id": "ticket_type",
+    "tagId": "tag",
+    "assignee_id": "admin",
+    "ticket_state_id": "ticket_state",
 }
 
 pm = get_plugin_manager()
@@ -237,15 +240,22 @@ def test_mcp_output_schemas_require_nothing_fields_may_drop():
         assert "required" not in dict(keywords(tool["outputSchema"])), tool["name"]
 
 
-def test_mcp_output_schemas_keep_every_output_and_its_objects_fields_typed():
-    for tool, exported in zip(TOOLS, exports.mcp_tools(), strict=True):
-        kept = exported["outputSchema"]["properties"]
+def test_mcp_output_schemas_keep_every_output_and_type_its_objects_fields_once():
+    listed = {tool["name"]: tool for tool in exports.mcp_tools()}
+    for tool in TOOLS:
+        kept = listed[tool.id]["outputSchema"]["properties"]
         assert list(kept) == list(tool.output_schema["properties"])
         for name, prop in tool.output_schema["properties"].items():
             inner = prop.get("items", prop).get("properties", {})
-            exported_inner = kept[name].get("items", kept[name]).get("properties", {})
-            assert list(exported_inner) == list(inner), (tool.id, name)
-            assert all("type" in sub for sub in exported_inner.values()), (tool.id, name)
+            exported = kept[name].get("items", kept[name])
+            pointer = re.search(r"as in (intercom_\w+)'s output", exported.get("description", ""))
+            if pointer:  # described once, in the tool it names
+                there = listed[pointer[1]]["outputSchema"]["properties"]
+                exported = next(
+                    p.get("items", p) for p in there.values() if "properties" in p.get("items", p)
+                )
+            assert list(exported.get("properties", {})) == list(inner), (tool.id, name)
+            assert all("type" in sub for sub in exported.get("properties", {}).values())
 
 
 def test_each_kind_of_object_is_described_once_in_the_mcp_list():
@@ -463,6 +473,8 @@ def sandbox_ids(server: SandboxServer) -> dict[str, str]:
         "ticket": next(iter(state.tickets)),
         "admin": next(iter(state.admins)),
         "ticket_type": next(iter(state.ticket_types)),
+        "tag": next(iter(state.tags)),
+        "ticket_state": next(iter(state.tickets.values())).ticket_type.states[1].id,
     }
 
 
@@ -572,7 +584,7 @@ def fields_paths(tool: Tool) -> list[str]:
     for name, prop in tool.output_schema["properties"].items():
         inner = prop.get("items", prop).get("properties", {})
         paths.append(f"{name}.{'id' if 'id' in inner else next(iter(inner))}" if inner else name)
-    return paths[:2]
+    return paths[: max(1, min(2, len(paths) - 1))]  # never every output
 
 
 @pytest.mark.parametrize("tool_id", TOOL_IDS)

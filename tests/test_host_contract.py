@@ -40,6 +40,22 @@ TOOL_IDS = {
     "intercom_create_ticket",
     "intercom_get_ticket",
     "intercom_create_message",
+    # The fifteen more (../shared/spec/intercom-tools-more.md)
+    "intercom_update_ticket",
+    "intercom_list_admins",
+    "intercom_close_conversation",
+    "intercom_open_conversation",
+    "intercom_snooze_conversation",
+    "intercom_assign_conversation",
+    "intercom_list_tags",
+    "intercom_create_tag",
+    "intercom_tag_contact",
+    "intercom_untag_contact",
+    "intercom_tag_conversation",
+    "intercom_create_note",
+    "intercom_create_event",
+    "intercom_attach_contact_to_company",
+    "intercom_detach_contact_from_company",
 }
 SPEC_KEYS = {"id", "name", "description", "version", "input_schema", "output_schema", "annotations"}
 HINTS = {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
@@ -50,7 +66,7 @@ def tools(plugin_manager) -> dict[str, dict]:
     return {tool["id"]: tool for tool in list_tools(plugin_manager)}
 
 
-def test_sixteen_tools_are_listed(tools):
+def test_thirty_one_tools_are_listed(tools):
     assert set(tools) == TOOL_IDS
 
 
@@ -69,7 +85,7 @@ def test_tool_schemas_are_self_contained(tools):
 def test_input_parameters_equal_the_spec_tables(tools):
     tables = spec_tables()
     if tables is None:
-        pytest.skip("../shared/spec/intercom-tools.md is not beside this checkout")
+        pytest.skip("../shared/spec/intercom-tools*.md are not beside this checkout")
     assert set(tables) == TOOL_IDS
     for tool_id, table in tables.items():
         schema = tools[tool_id]["input_schema"]
@@ -93,6 +109,19 @@ def test_input_parameters_equal_the_spec_tables(tools):
         ("intercom_reply_", False, False, False),
         ("intercom_create_ticket", False, False, False),
         ("intercom_create_message", False, False, False),
+        ("intercom_update_ticket", False, False, True),
+        ("intercom_close_conversation", False, False, True),
+        ("intercom_open_conversation", False, False, True),
+        ("intercom_snooze_conversation", False, False, True),
+        ("intercom_assign_conversation", False, False, True),
+        ("intercom_create_tag", False, False, True),
+        ("intercom_tag_contact", False, False, True),
+        ("intercom_untag_contact", False, True, True),
+        ("intercom_tag_conversation", False, False, False),
+        ("intercom_create_note", False, False, False),
+        ("intercom_create_event", False, False, False),
+        ("intercom_attach_contact_to_company", False, False, True),
+        ("intercom_detach_contact_from_company", False, True, True),
     ],
 )
 def test_annotations_follow_what_each_tool_does(tools, prefix, read_only, destructive, idempotent):

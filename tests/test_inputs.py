@@ -21,6 +21,10 @@ MESSAGE = {
     "to_id": CONTACT_ID,
 }
 REPLY = {"conversationId": "1", "message_type": "comment", "body": "Hi"}
+PART = {"conversationId": "1", "admin_id": "991267459"}
+TAGGING = {"contactId": CONTACT_ID, "tagId": "81"}
+EVENT = {"event_name": "ordered-item", "user_id": "user-1"}
+ATTACHING = {"contactId": CONTACT_ID, "companyId": "6762f0941bb69f9f2193bb25"}
 
 # (tool, params, the parameter the error must name, a phrase of the message)
 BAD_INPUTS = [
@@ -38,6 +42,21 @@ BAD_INPUTS = [
     ("intercom_get_ticket", {}, "ticketId", "is required"),
     ("intercom_create_message", {**MESSAGE, "to_id": " "}, "to_id", "is required"),
     ("intercom_create_contact", {}, "email or external_id or role", "at least one of"),
+    ("intercom_update_ticket", {"open": False}, "ticketId", "is required"),
+    ("intercom_close_conversation", {"conversationId": "1"}, "admin_id", "is required"),
+    ("intercom_close_conversation", {"admin_id": "1"}, "conversationId", "is required"),
+    ("intercom_open_conversation", {"conversationId": "1"}, "admin_id", "is required"),
+    ("intercom_snooze_conversation", PART, "snoozed_until", "is required"),
+    ("intercom_assign_conversation", PART, "assignee_id", "is required"),
+    ("intercom_create_tag", {"id": "81"}, "name", "is required"),
+    ("intercom_tag_contact", {"contactId": CONTACT_ID}, "tagId", "is required"),
+    ("intercom_untag_contact", {"tagId": "81"}, "contactId", "is required"),
+    ("intercom_tag_conversation", {"conversationId": "1", "tagId": "81"}, "admin_id", "required"),
+    ("intercom_create_note", {"contactId": CONTACT_ID, "body": " "}, "body", "is required"),
+    ("intercom_create_event", {"user_id": "user-1"}, "event_name", "is required"),
+    ("intercom_create_event", {"event_name": "x"}, "user_id or email or id", "at least one of"),
+    ("intercom_attach_contact_to_company", {"contactId": "1"}, "companyId", "is required"),
+    ("intercom_detach_contact_from_company", {"companyId": "1"}, "contactId", "is required"),
     # wrong types and values
     (
         "intercom_create_contact",
@@ -102,6 +121,31 @@ BAD_INPUTS = [
         "subject",
         "is required when message_type is 'email'",
     ),
+    ("intercom_update_ticket", {"ticketId": "1", "open": "closed"}, "open", "true or false"),
+    (
+        "intercom_update_ticket",
+        {"ticketId": "1", "open": False, "admin_id": "x"},
+        "admin_id",
+        "numeric id",
+    ),
+    (
+        "intercom_update_ticket",
+        {"ticketId": "1", "assignee_id": "Ines"},
+        "assignee_id",
+        "numeric id",
+    ),
+    ("intercom_snooze_conversation", {**PART, "snoozed_until": "soon"}, "snoozed_until", "whole"),
+    ("intercom_assign_conversation", {**PART, "assignee_id": "team-a"}, "assignee_id", "numeric"),
+    ("intercom_create_event", {**EVENT, "created_at": "-1"}, "created_at", "at least 0"),
+    ("intercom_list_tags", {"per_page": 5}, "per_page", "not a parameter of this tool"),
+    ("intercom_list_admins", {"display_avatar": True}, "display_avatar", "not a parameter"),
+    ("intercom_tag_contact", {**TAGGING, "admin_id": "1"}, "admin_id", "not a parameter"),
+    (
+        "intercom_attach_contact_to_company",
+        {**ATTACHING, "fields": "company.nope"},
+        "fields",
+        "names nothing",
+    ),
     (
         "intercom_get_ticket",
         {"ticketId": "1", "priority": "high"},
@@ -136,6 +180,13 @@ BAD_INPUTS = [
         "ticket_attributes",
         "not valid JSON",
     ),
+    (
+        "intercom_update_ticket",
+        {"ticketId": "1", "ticket_attributes": "{title"},
+        "ticket_attributes",
+        "not valid JSON",
+    ),
+    ("intercom_create_event", {**EVENT, "metadata": "{plan: pro}"}, "metadata", "not valid JSON"),
     # JSON of the wrong shape
     (
         "intercom_create_contact",
@@ -172,6 +223,25 @@ BAD_INPUTS = [
         {**TICKET, "ticket_attributes": '["title"]'},
         "ticket_attributes",
         "object",
+    ),
+    (
+        "intercom_update_ticket",
+        {"ticketId": "1", "ticket_attributes": '"title"'},
+        "ticket_attributes",
+        "object",
+    ),
+    ("intercom_create_event", {**EVENT, "metadata": '["pro"]'}, "metadata", "must be an object"),
+    (
+        "intercom_create_event",
+        {**EVENT, "metadata": str({f"k{n}": "v" for n in range(11)}).replace("'", '"')},
+        "metadata",
+        "at most 10 keys",
+    ),
+    (
+        "intercom_create_event",
+        {**EVENT, "metadata": '{"items": ["a", "b"]}'},
+        "metadata.items",
+        "must be a string or a number or true or false or an object",
     ),
 ]
 

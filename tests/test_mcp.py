@@ -245,7 +245,7 @@ def test_stdio_an_unknown_tool_is_a_protocol_error_and_the_session_goes_on(
             stdio.call_tool(name, {})
         assert caught.value.code == -32602  # INVALID_PARAMS, as the MCP spec says
         assert "Unknown tool" in caught.value.message
-    assert len(listed(stdio)) == 16
+    assert len(listed(stdio)) == len(default_catalog().tools)
 
 
 def test_stdio_the_client_cannot_supply_the_token(stdio: SyncSession) -> None:

@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from helpers import CONTACT_ID, REPO_ROOT
 from openapi import OPENAPI_FILE
 from sim_intercom.manifest import default_catalog
-from spec_tables import JSON_TYPES, SPEC, contract_part, spec_tables
+from spec_tables import JSON_TYPES, SPECS, contract_part, parse_parameter_rows, spec_tables
 
 SCHEMAS = REPO_ROOT / "schemas"
 DEFS = SCHEMAS / "defs"
@@ -35,6 +35,8 @@ GENERATED_DEFS = (
     "ticket",
     "message",
     "admin",
+    "tag",
+    "note",
     "intercom_error",
 )
 
@@ -56,6 +58,27 @@ OUTPUTS = {
     "intercom_create_ticket": {"ticket"},
     "intercom_get_ticket": {"ticket"},
     "intercom_create_message": {"message"},
+    # The fifteen more (../shared/spec/intercom-tools-more.md)
+    "intercom_update_ticket": {"ticket", "ticketId", "ticket_state"},
+    "intercom_list_admins": {"admins", "total_count"},
+    "intercom_close_conversation": {"conversation", "conversationId", "state"},
+    "intercom_open_conversation": {"conversation", "conversationId", "state"},
+    "intercom_snooze_conversation": {"conversation", "conversationId", "state", "snoozed_until"},
+    "intercom_assign_conversation": {
+        "conversation",
+        "conversationId",
+        "admin_assignee_id",
+        "team_assignee_id",
+    },
+    "intercom_list_tags": {"tags", "total_count"},
+    "intercom_create_tag": {"tag"},
+    "intercom_tag_contact": {"tag"},
+    "intercom_untag_contact": {"tag"},
+    "intercom_tag_conversation": {"tag"},
+    "intercom_create_note": {"note"},
+    "intercom_create_event": {"accepted"},
+    "intercom_attach_contact_to_company": {"company", "companyId"},
+    "intercom_detach_contact_from_company": {"company", "companyId"},
 }
 OPTIONAL_OUTPUTS = {"company"}  # only for create/update contact, when company_id was given
 
@@ -169,8 +192,9 @@ def test_no_schema_declares_the_access_token():
 
 @pytest.fixture(scope="module")
 def tables() -> dict[str, dict[str, tuple[str, bool]]]:
-    if not SPEC.is_file():
-        pytest.skip(f"{SPEC} is not beside the checkout")
+    missing = [str(path) for path in SPECS if not path.is_file()]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not beside the checkout")
     return spec_tables()
 
 
@@ -311,10 +335,82 @@ def test_search_query_follows_intercoms_grammar_and_limits(tool_id, query, valid
     assert (input_errors(tool_id, {"query": json.dumps(query)}) == []) is valid
 
 
+@pytest.mark.parametrize(
+    ("params", "valid"),
+    [
+        ({"user_id": "user-1"}, True),
+        ({"email": "jane@example.com"}, True),
+        ({"id": CONTACT_ID}, True),
+        ({"user_id": "user-1", "email": "jane@example.com"}, True),
+        ({}, False),
+        ({"created_at": 1734537460}, False),
+    ],
+)
+def test_an_event_names_its_contact_by_user_id_email_or_id(params, valid):
+    params = {"event_name": "ordered-item", **params}
+    assert (input_errors("intercom_create_event", params) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("metadata", "valid"),
+    [
+        ({f"key{n}": "v" for n in range(10)}, True),
+        ({f"key{n}": "v" for n in range(11)}, False),
+        ({}, True),
+        ({"order_total": 42, "gift": True, "link": {"url": "https://a.example"}}, True),
+        ({"items": ["a", "b"]}, False),
+        ({"nothing": None}, False),
+        (["order"], False),
+    ],
+)
+def test_event_metadata_is_an_object_of_at_most_ten_plain_values(metadata, valid):
+    params = {"event_name": "ordered-item", "user_id": "u", "metadata": json.dumps(metadata)}
+    assert (input_errors("intercom_create_event", params) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("change", "valid"),
+    [
+        ({}, False),
+        ({"admin_id": "991267459"}, False),  # who changes it is not a change
+        ({"open": False}, True),
+        ({"is_shared": True}, True),
+        ({"snoozed_until": 1734537460}, True),
+        ({"assignee_id": "0"}, True),
+        ({"ticket_state_id": "8498"}, True),
+        ({"ticket_attributes": '{"_default_title_": "New title"}'}, True),
+        ({"ticket_attributes": "{}"}, False),
+    ],
+)
+def test_a_ticket_update_changes_something(change, valid):
+    params = {"ticketId": "489", **change}
+    assert (input_errors("intercom_update_ticket", params) == []) is valid
+
+
+def test_the_more_tools_table_reads_names_types_and_required_flags():
+    text = (
+        "## Operations\n\n| tool id | parameters | call | output |\n|---|---|---|---|\n"
+        "| `intercom_x` | a req; b (boolean); c req (number, Unix seconds; now when absent); "
+        'd (JSON text, object); e ("0" unassigns) | `GET /x` | `x` |\n'
+        "| `intercom_y` | (none) | `GET /y` | `y` |\n\n## Webhook triggers\n\n"
+        "| trigger id | topics |\n|---|---|\n| `intercom_z` | `a.b`, `c.d` |\n"
+    )
+    assert parse_parameter_rows(text) == {
+        "intercom_x": {
+            "a": ("string", True),
+            "b": ("boolean", False),
+            "c": ("number", True),
+            "d": ("string", False),
+            "e": ("string", False),
+        },
+        "intercom_y": {},
+    }
+
+
 # The manifest
 
 
-def test_manifest_lists_the_sixteen_tools_each_with_its_schema():
+def test_manifest_lists_the_thirty_one_tools_each_with_its_schema():
     tools = manifest()["tools"]
     assert sorted(tool["id"] for tool in tools) == sorted(OUTPUTS)
     for tool in tools:
@@ -340,7 +436,17 @@ def test_palette_labels_are_the_tool_names_written_once():
 
 def test_block_groups_follow_the_resource_order():
     resources = [group["resource"] for group in manifest()["block"]["groups"]]
-    assert resources == ["contacts", "companies", "conversations", "tickets", "messages"]
+    assert resources == [
+        "contacts",
+        "companies",
+        "conversations",
+        "tickets",
+        "messages",
+        "tags",
+        "notes",
+        "events",
+        "admins",
+    ]
 
 
 def test_the_access_token_is_the_one_secret_and_the_one_required_credential():
@@ -350,19 +456,42 @@ def test_the_access_token_is_the_one_secret_and_the_one_required_credential():
     assert (secret, required) == ([("accessToken", True)], ["accessToken"])
 
 
+# Writes that leave the same state when repeated. The more-tools spec names untag, detach,
+# open, close, snooze and assign; update_ticket sets fields as update_contact does;
+# create_tag is a find-or-create by name (and a rename with `id`), as create_company is an
+# upsert on company_id; tagging a contact and attaching it to a company twice leave one
+# association. create_note, create_event and tag_conversation are not.
+IDEMPOTENT_WRITES = {
+    "intercom_delete_contact",
+    "intercom_update_contact",
+    "intercom_create_company",
+    "intercom_update_ticket",
+    "intercom_close_conversation",
+    "intercom_open_conversation",
+    "intercom_snooze_conversation",
+    "intercom_assign_conversation",
+    "intercom_create_tag",
+    "intercom_tag_contact",
+    "intercom_untag_contact",
+    "intercom_attach_contact_to_company",
+    "intercom_detach_contact_from_company",
+}
+DESTRUCTIVE = {
+    "intercom_delete_contact",
+    "intercom_untag_contact",
+    "intercom_detach_contact_from_company",
+}
+
+
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
 def test_annotations_follow_what_the_tool_does(tool_id):
     tool = next(t for t in manifest()["tools"] if t["id"] == tool_id)
     hints = tool["annotations"]
     reads = tool_id.startswith(("intercom_get_", "intercom_list_", "intercom_search_"))
-    idempotent = reads or tool_id in (
-        "intercom_delete_contact",
-        "intercom_update_contact",
-        "intercom_create_company",
-    )
+    idempotent = reads or tool_id in IDEMPOTENT_WRITES
     assert hints == {
         "readOnlyHint": reads,
-        "destructiveHint": tool_id == "intercom_delete_contact",
+        "destructiveHint": tool_id in DESTRUCTIVE,
         "idempotentHint": idempotent,
         "openWorldHint": True,
     }

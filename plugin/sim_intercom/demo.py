@@ -89,6 +89,12 @@ def _support_workflow(flow: Workflow, ticket_type_id: str) -> None:
     )
     flow.say(f"{found['total_count']} match: {[c['id'] for c in found['contacts']]}")
 
+    tag = flow.call("Make sure the tag exists", "intercom_create_tag", name="Robot arm beta")["tag"]
+    flow.call(
+        "Tag the new contact", "intercom_tag_contact", contactId=contact["id"], tagId=tag["id"]
+    )
+    flow.say(f"tag {tag['id']} ({tag['name']}) on {contact['email']}")
+
     ticket = flow.call(
         "Open a ticket for them",
         "intercom_create_ticket",
@@ -114,6 +120,24 @@ def _support_workflow(flow: Workflow, ticket_type_id: str) -> None:
     parts = replied["conversation_parts"]["conversation_parts"]
     admin_id = parts[-1]["author"]["id"]
     flow.say(f"conversation now has {len(parts)} parts; last by admin {admin_id}")
+
+    assigned = flow.call(
+        "Assign the conversation to that admin",
+        "intercom_assign_conversation",
+        conversationId=conversation_id,
+        admin_id=admin_id,
+        assignee_id=admin_id,
+    )
+    flow.say(f"assigned to admin {assigned['admin_assignee_id']}")
+
+    closed = flow.call(
+        "Close the conversation",
+        "intercom_close_conversation",
+        conversationId=conversation_id,
+        admin_id=admin_id,
+        body="Closing this one; the ticket tracks the fix.",
+    )
+    flow.say(f"conversation {closed['conversationId']} is {closed['state']}")
 
     message = flow.call(
         "Send the contact an email from that admin",

@@ -1,4 +1,4 @@
-"""The sixteen tools as an MCP server, on the official `mcp` SDK (the optional extra
+"""Every tool as an MCP server, on the official `mcp` SDK (the optional extra
 `sim-intercom[mcp]`).
 
 One low-level `mcp.server.lowlevel.Server` whose tools are data: `tool_definitions()` reads
@@ -36,6 +36,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "sim-intercom's MCP server needs the official MCP SDK: pip install 'sim-intercom[mcp]'"
     ) from exc
 
+from .manifest import default_catalog
 from .settings import TOKEN_CREDENTIAL, is_loopback, read_config, token_problem
 from .version import DISTRIBUTION, __version__
 
@@ -58,13 +59,16 @@ TEXT_LIMIT = 4000  # characters of JSON in a result's text rendering
 TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
 REDACTED = "[redacted]"
 MIN_REDACTED_LENGTH = 8  # shorter "tokens" are refused anyway; replacing them would mangle text
-INSTRUCTIONS = (
-    "Intercom tools: contacts, companies, conversations, tickets and messages of one "
-    "Intercom workspace. Lists and searches return a page and a cursor "
-    "(next_starting_after or next_page) to pass back for the next page. A failed call "
-    "says its kind first (invalid_input, not_found, rate_limited, ...); after "
+FAILURES = (
+    "A failed call says its kind first (invalid_input, not_found, rate_limited, ...); after "
     "'outcome: unknown' a write may have been applied, so check before repeating it."
 )
+
+
+def instructions() -> str:
+    """What the server tells a client about its tools: the catalog's own description for
+    models, and how failures read."""
+    return f"{default_catalog().manifest.description.llm} {FAILURES}"
 
 
 def tool_definitions() -> list[dict[str, Any]]:
@@ -181,7 +185,7 @@ def build_server(credentials: Mapping[str, Any]) -> Server[Any]:
         DISTRIBUTION,
         version=__version__,
         title="Intercom",
-        instructions=INSTRUCTIONS,
+        instructions=instructions(),
         get_tool_input_schema=input_schemas.get,
         on_list_tools=list_tools,
         on_call_tool=call_tool,

@@ -5,11 +5,13 @@ conversation, ticket, message), that object's own properties with their types an
 sentences; what lies deeper is only typed as an object or a list. Nothing is required and
 objects stay open, so every real output validates, also one cut down by `fields`.
 
-In the whole list (`mcp_tools`), each kind of object (the def's `title`: Contact, Company,
-...) has its properties described once, in the first read-only tool that returns it (else
-the first tool); the other tools give the same properties with their types only and say
-where they are described. The input schemas drop `contentSchema` (each JSON-text parameter
-says its shape in words) and the form labels (`title`).
+In the whole list (`mcp_tools`), what repeats is said once: each kind of object (the def's
+`title`: Contact, Company, ...) has its properties in the first read-only tool that returns
+it (else the first tool), and the other tools type it as an object and say where it is
+described; a parameter description already given in full (`fields`, `per_page`, ...) is
+cut to its first sentence. The input schemas drop `contentSchema` (each JSON-text
+parameter says its shape in words), the form labels (`title`) and `examples` (each tool's
+description carries an example call).
 """
 
 from __future__ import annotations
@@ -31,20 +33,32 @@ from .schema import (
 # Outputs (depth 0) keep their properties; those (depth 1) keep only type and description.
 _KEPT_DEPTH = 1
 _DROPPED_FROM_INPUT = ("$schema", "title")
-_DROPPED_FROM_PARAMETERS = ("title", "contentSchema")
+_DROPPED_FROM_PARAMETERS = ("title", "contentSchema", "examples")
 
 
-def mcp_input_schema(tool: Tool) -> Schema:
+def mcp_input_schema(tool: Tool, said: set[str] | None = None) -> Schema:
     """The input schema without annotations, `$schema`, labels, `contentSchema` or root
     rules (which go into the description: many clients hand the schema to models that
-    refuse them at the root)."""
+    refuse them at the root). A parameter description already in `said` (given in full by
+    an earlier tool of the list) shrinks to its first sentence, and loses its examples."""
     schema = without_root_rules(without_annotations(tool.input_schema))
     schema = {k: v for k, v in schema.items() if k not in _DROPPED_FROM_INPUT}
     schema["properties"] = {
-        name: {k: v for k, v in prop.items() if k not in _DROPPED_FROM_PARAMETERS}
-        for name, prop in schema.get("properties", {}).items()
+        name: _parameter(prop, said) for name, prop in schema.get("properties", {}).items()
     }
     return schema
+
+
+def _parameter(prop: Mapping[str, Any], said: set[str] | None) -> Schema:
+    kept = {k: v for k, v in prop.items() if k not in _DROPPED_FROM_PARAMETERS}
+    description = kept.get("description")
+    if said is None or not isinstance(description, str):
+        return kept
+    if description in said:
+        kept["description"] = short(description)
+        kept.pop("examples", None)
+    said.add(description)
+    return kept
 
 
 def _typed(node: Mapping[str, Any], describe: bool) -> Schema:
@@ -75,21 +89,17 @@ def _compact(node: Mapping[str, Any], depth: int, described_elsewhere: Mapping[s
         return result
     kinds = [kind for branch in _branches(node) if (kind := _kind(branch))]
     where = next((described_elsewhere[k] for k in kinds if k in described_elsewhere), None)
+    if where:
+        note = f"The same object, with the same fields, as in {where}."
+        result["description"] = described(result.get("description", ""), [note])
+        return result
     properties: Schema = {}
     for branch in _branches(node):
         for name, sub in branch.get("properties", {}).items():
             if name not in properties:
-                properties[name] = (
-                    _typed(sub, describe=False)
-                    if where
-                    else _compact(sub, depth + 1, described_elsewhere)
-                )
+                properties[name] = _compact(sub, depth + 1, described_elsewhere)
     if properties:
         result["properties"] = properties
-        if where:
-            result["description"] = described(
-                result.get("description", ""), [f"Its fields are described in {where}."]
-            )
     items = next((b["items"] for b in _branches(node) if isinstance(b.get("items"), Mapping)), None)
     if items is not None:
         below = _compact(items, depth, described_elsewhere)  # a list keeps what an item keeps
@@ -115,14 +125,18 @@ def mcp_output_schema(tool: Tool, described_elsewhere: Mapping[str, str] | None 
     return schema
 
 
-def mcp_tool(tool: Tool, described_elsewhere: Mapping[str, str] | None = None) -> Schema:
-    """One tool as an MCP `Tool`; alone, it describes every object it returns."""
+def mcp_tool(
+    tool: Tool,
+    described_elsewhere: Mapping[str, str] | None = None,
+    said: set[str] | None = None,
+) -> Schema:
+    """One tool as an MCP `Tool`; alone, it describes every object and parameter in full."""
     entry = tool.entry
     return {
         "name": entry.id,
         "title": entry.name,
         "description": described(entry.description.llm, root_rules(tool.input_schema)),
-        "inputSchema": mcp_input_schema(tool),
+        "inputSchema": mcp_input_schema(tool, said),
         "outputSchema": mcp_output_schema(tool, described_elsewhere),
         "annotations": {"title": entry.name, **entry.annotations.as_dict()},
     }
@@ -156,7 +170,12 @@ def mcp_tools(catalog: Catalog | None = None) -> list[Schema]:
     object is described in one of them."""
     catalog = catalog or default_catalog()
     chosen = describers(catalog)
+    said: set[str] = set()
     return [
-        mcp_tool(tool, {kind: f"{by}'s output" for kind, by in chosen.items() if by != tool.id})
+        mcp_tool(
+            tool,
+            {kind: f"{by}'s output" for kind, by in chosen.items() if by != tool.id},
+            said,
+        )
         for tool in catalog.tools.values()
     ]

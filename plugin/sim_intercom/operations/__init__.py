@@ -1,13 +1,13 @@
-"""The sixteen operations, by tool id."""
+"""The operations, by tool id: one module per Intercom resource."""
 
 from __future__ import annotations
 
-from . import companies, contacts, conversations, messages, tickets
+from . import admins, companies, contacts, conversations, events, messages, tags, tickets
 from .base import Operation, PartialResult
 
 OPERATIONS: dict[str, Operation] = {
     op.tool_id: op
-    for module in (contacts, companies, conversations, tickets, messages)
+    for module in (contacts, companies, conversations, tickets, messages, tags, events, admins)
     for op in module.OPERATIONS
 }
 

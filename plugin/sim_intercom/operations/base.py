@@ -198,3 +198,24 @@ def cursor_list(key: str, source: str) -> Shape:
         }
 
     return shape
+
+
+def whole_list(key: str, source: str) -> Shape:
+    """Output `{key: [...], total_count}` from an answer that lists everything at once
+    (admins, tags: Intercom neither pages them nor counts them)."""
+
+    def shape(body: Any, params: Params) -> Output:
+        items = records(as_object(body), source)
+        return {key: items, "total_count": len(items)}
+
+    return shape
+
+
+def record_and_id(key: str, id_key: str) -> Shape:
+    """Output `{key: <the object>, id_key: <its id, as text>}`."""
+
+    def shape(body: Any, params: Params) -> Output:
+        record = as_record(body, f"the {key}")
+        return {key: record, id_key: str(record["id"])}
+
+    return shape

@@ -1,11 +1,22 @@
-"""Companies: create-or-update (upsert on company_id), get, list by page."""
+"""Companies: create-or-update (upsert on company_id), get, list by page; attach a contact
+to a company and detach it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..paging import Pager
-from .base import Operation, Output, Params, as_object, next_cursor, optional_int, records, single
+from .base import (
+    Operation,
+    Output,
+    Params,
+    as_object,
+    next_cursor,
+    optional_int,
+    record_and_id,
+    records,
+    single,
+)
 
 
 def _page_list(body: Any, params: Params) -> Output:
@@ -41,5 +52,18 @@ OPERATIONS = (
         _page_list,
         in_query=True,
         pager=Pager("companies", by_number=True),
+    ),
+    Operation(
+        "intercom_attach_contact_to_company",
+        "POST",
+        "/contacts/{contactId}/companies",
+        record_and_id("company", "companyId"),
+        rename={"companyId": "id"},
+    ),
+    Operation(
+        "intercom_detach_contact_from_company",
+        "DELETE",
+        "/contacts/{contactId}/companies/{companyId}",
+        record_and_id("company", "companyId"),
     ),
 )

@@ -1,4 +1,5 @@
-"""Contacts: create, get, update, list, search, delete; and attaching a contact to a company."""
+"""Contacts: create, get, update, list, search, delete; attaching a contact to a company on
+create and update; and notes on a contact."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .base import (
     records,
     single,
 )
+from .conversations import token_admin
 from .search import search_body
 
 # Intercom's 409 for a duplicate contact: "A contact matching those details already exists
@@ -124,4 +126,12 @@ OPERATIONS = (
         build_body=search_body,
     ),
     Operation("intercom_delete_contact", "DELETE", "/contacts/{contactId}", _delete_shape),
+    # Without `admin_id`, the admin who owns the token writes the note, as for a reply.
+    Operation(
+        "intercom_create_note",
+        "POST",
+        "/contacts/{contactId}/notes",
+        single("note"),
+        lookups=(token_admin,),
+    ),
 )

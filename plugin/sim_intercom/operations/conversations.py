@@ -1,14 +1,25 @@
-"""Conversations: get, list, search, and reply as an admin."""
+"""Conversations: get, list, search, reply as an admin; close, open, snooze and assign."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from ..client import IntercomClient
 from ..errors import InvalidInput, Violation
 from ..limits import MAX_ATTACHMENTS
 from ..paging import Pager
-from .base import Operation, Params, cursor_list, single
+from . import clock
+from .base import (
+    BodyBuilder,
+    Operation,
+    Output,
+    Params,
+    Shape,
+    as_record,
+    cursor_list,
+    single,
+)
 from .search import search_body
 
 
@@ -48,6 +59,49 @@ def reply_body(params: Params) -> dict[str, Any]:
     return body
 
 
+def snooze_in_the_future(params: Params) -> Params:
+    """Intercom would reopen a conversation snoozed until a past time at once: refuse it."""
+    until = params.get("snoozed_until")
+    now = clock.now()
+    if isinstance(until, int) and until <= now:
+        when = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        raise InvalidInput.from_violations(
+            [Violation("snoozed_until", f"must be in the future: now is {int(now)} ({when})")]
+        )
+    return params
+
+
+def part_body(message_type: str, *, admin_type: bool, extra: tuple[str, ...] = ()) -> BodyBuilder:
+    """An admin's action on a conversation (`POST /conversations/{id}/parts`): its
+    `message_type`, `type: admin` where Intercom's description has it (close, assign),
+    the acting admin and the action's own fields."""
+
+    def body(params: Params) -> dict[str, Any]:
+        built: dict[str, Any] = {"message_type": message_type}
+        if admin_type:
+            built["type"] = "admin"
+        built["admin_id"] = params["admin_id"]
+        built.update({name: params[name] for name in extra if name in params})
+        return built
+
+    return body
+
+
+def conversation_and(*names: str) -> Shape:
+    """Output the conversation, its id, and the named fields of it (`state`, the assignees;
+    null when Intercom left them out)."""
+
+    def shape(body: Any, params: Params) -> Output:
+        conversation = as_record(body, "the conversation")
+        output: Output = {"conversation": conversation, "conversationId": str(conversation["id"])}
+        output.update({name: conversation.get(name) for name in names})
+        return output
+
+    return shape
+
+
+PARTS = "/conversations/{conversationId}/parts"
+
 OPERATIONS = (
     Operation(
         "intercom_get_conversation",
@@ -78,5 +132,34 @@ OPERATIONS = (
         cursor_list("conversations", "conversations"),
         pager=Pager("conversations"),
         build_body=search_body,
+    ),
+    Operation(
+        "intercom_close_conversation",
+        "POST",
+        PARTS,
+        conversation_and("state"),
+        build_body=part_body("close", admin_type=True, extra=("body",)),
+    ),
+    Operation(
+        "intercom_open_conversation",
+        "POST",
+        PARTS,
+        conversation_and("state"),
+        build_body=part_body("open", admin_type=False),
+    ),
+    Operation(
+        "intercom_snooze_conversation",
+        "POST",
+        PARTS,
+        conversation_and("state", "snoozed_until"),
+        refine=snooze_in_the_future,
+        build_body=part_body("snoozed", admin_type=False, extra=("snoozed_until",)),
+    ),
+    Operation(
+        "intercom_assign_conversation",
+        "POST",
+        PARTS,
+        conversation_and("admin_assignee_id", "team_assignee_id"),
+        build_body=part_body("assignment", admin_type=True, extra=("assignee_id", "body")),
     ),
 )

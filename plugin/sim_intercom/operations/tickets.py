@@ -1,8 +1,20 @@
-"""Tickets: create and get."""
+"""Tickets: create, get and update."""
 
 from __future__ import annotations
 
-from .base import Operation, single
+from typing import Any
+
+from .base import Operation, Output, Params, as_record, single
+
+
+def _updated(body: Any, params: Params) -> Output:
+    ticket = as_record(body, "the ticket")
+    return {
+        "ticket": ticket,
+        "ticketId": str(ticket["id"]),
+        "ticket_state": ticket.get("ticket_state"),
+    }
+
 
 OPERATIONS = (
     Operation(
@@ -13,4 +25,12 @@ OPERATIONS = (
         rename={"disable_notifications": "skip_notifications"},
     ),
     Operation("intercom_get_ticket", "GET", "/tickets/{ticketId}", single("ticket")),
+    # Intercom's description types `admin_id` as an integer and `assignee_id` as a string.
+    Operation(
+        "intercom_update_ticket",
+        "PUT",
+        "/tickets/{ticketId}",
+        _updated,
+        convert={"admin_id": int},
+    ),
 )
