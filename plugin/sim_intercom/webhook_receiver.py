@@ -13,11 +13,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 
 import pluggy
 
+from .serving import BackgroundServer
 from .settings import is_loopback
 from .triggers import MAX_BODY_BYTES
 
@@ -111,12 +111,14 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
-class WebhookReceiver:
+class WebhookReceiver(BackgroundServer):
     """Receives Intercom webhooks for one trigger on a loopback port; a context manager.
 
     >>> with WebhookReceiver(manager, "intercom_conversation_reply", secret, on_event=run):
     ...     ...  # point Intercom (or the sandbox) at receiver.url
     """
+
+    thread_name = "intercom-webhooks"
 
     def __init__(
         self,
@@ -131,6 +133,7 @@ class WebhookReceiver:
     ) -> None:
         if not is_loopback(host):
             raise ValueError(f"{host!r} is not a loopback address; the receiver serves loopback")
+        super().__init__()
         self.manager = manager
         self.trigger_id = trigger_id
         self._secret = secret
@@ -139,17 +142,13 @@ class WebhookReceiver:
         self._log = log
         self._lock = threading.Lock()
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     def __repr__(self) -> str:  # never the secret
         return f"WebhookReceiver(trigger_id={self.trigger_id!r}, address={self._address!r})"
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the webhook receiver is not started")
-        host, port = self._server.socket.getsockname()[:2]
+        host, port = self.bound_address()
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def handle(
@@ -202,34 +201,5 @@ class WebhookReceiver:
         if self._log is not None:
             self._log(line)
 
-    def start(self) -> WebhookReceiver:
-        if self._server is None:
-            self._server = _Server(self._address, self)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="intercom-webhooks",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def __enter__(self) -> WebhookReceiver:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def _make_server(self) -> _Server:
+        return _Server(self._address, self)

@@ -7,12 +7,11 @@ one; nothing a client sends makes a handler fail or the server stop.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
+from ..serving import BackgroundServer
 from .app import MAX_BODY_BYTES, Reply, SandboxApp, error_reply, too_large
 from .errors import BadRequest, SandboxError
 from .ratelimit import DEFAULT_WINDOW
@@ -189,7 +188,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
-class SandboxServer:
+class SandboxServer(BackgroundServer):
     """The sandbox on a loopback port; a context manager that starts and stops it.
 
     >>> with SandboxServer() as sandbox:
@@ -199,6 +198,8 @@ class SandboxServer:
     `webhook_secret` (see `webhooks.WebhookSender`, which `webhooks` holds); or pass a
     `webhooks` sender of your own. The sender starts and stops with the server.
     """
+
+    thread_name = "intercom-sandbox"
 
     def __init__(
         self,
@@ -218,10 +219,9 @@ class SandboxServer:
         if webhooks is None and webhook_url is not None:
             webhooks = WebhookSender(webhook_url, webhook_secret)
         self.webhooks = webhooks
+        super().__init__()
         self._address = (host, port)
         self._log = log
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def token(self) -> str:
@@ -229,43 +229,18 @@ class SandboxServer:
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the sandbox server is not started")
-        host, port = self._server.socket.getsockname()[:2]
+        host, port = self.bound_address()
         return f"http://{host}:{port}"
 
-    def start(self) -> SandboxServer:
-        if self._server is None:
-            if self.webhooks is not None:
-                self.webhooks.attach(self.workspace).start()
-            self._server = _Server(self._address, self.app, self._log)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="intercom-sandbox",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
+    def _make_server(self) -> _Server:
+        return _Server(self._address, self.app, self._log)
+
+    def start(self) -> Self:
+        if self._server is None and self.webhooks is not None:
+            self.webhooks.attach(self.workspace).start()
+        return super().start()
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        super().stop()
         if self.webhooks is not None:
             self.webhooks.stop()
-
-    def __enter__(self) -> SandboxServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
