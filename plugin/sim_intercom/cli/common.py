@@ -69,22 +69,30 @@ def read_token(args: argparse.Namespace) -> str | None:
     if token_file and token:
         raise UsageError("give the token once: --token-file or --token, not both")
     if token_file:
-        try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raise UsageError(f"cannot read --token-file {token_file}: {reason}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"--token-file {token_file} is not UTF-8 text") from None
-        if not token:
-            raise UsageError(f"--token-file {token_file} is empty")
-    elif token:
+        return read_secret_file(token_file, "--token-file", args.secrets)
+    if token:
         print(TOKEN_ARGUMENT_WARNING, file=sys.stderr)
     else:
         token = os.environ.get(TOKEN_ENV) or None
     if token:
         args.secrets.append(token)
     return token
+
+
+def read_secret_file(path: str, option: str, secrets: list[str]) -> str:
+    """The secret in a file named by `option` (its text, stripped), remembered in `secrets`
+    so no error message can quote it; a usage error when it cannot be read or is empty."""
+    try:
+        secret = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"cannot read {option} {path}: {reason}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{option} {path} is not UTF-8 text") from None
+    if not secret:
+        raise UsageError(f"{option} {path} is empty")
+    secrets.append(secret)
+    return secret
 
 
 def connection(args: argparse.Namespace, stack: ExitStack) -> dict[str, Any] | None:

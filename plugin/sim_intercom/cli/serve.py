@@ -12,12 +12,19 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..settings import is_loopback
-from .common import EXIT_OK, TOKEN_ENV, CommandError, UsageError, connection, one_line
+from .common import (
+    EXIT_OK,
+    TOKEN_ENV,
+    CommandError,
+    UsageError,
+    connection,
+    one_line,
+    read_secret_file,
+)
 
 MCP_MISSING = "the MCP server needs the MCP SDK: pip install 'sim-intercom[mcp]'"
 
@@ -72,7 +79,7 @@ def _webhook_secret(args: argparse.Namespace) -> str | None:
         return None
     if not url:
         raise UsageError("--webhook-secret-file needs --webhook-url")
-    return _read_secret(args.webhook_secret_file, args.secrets, "--webhook-secret-file")
+    return read_secret_file(args.webhook_secret_file, "--webhook-secret-file", args.secrets)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -170,20 +177,6 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_secret(path: str, secrets: list[str], option: str = "--secret-file") -> str:
-    try:
-        secret = Path(path).read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise UsageError(f"cannot read {option} {path}: {reason}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{option} {path} is not UTF-8 text") from None
-    if not secret:
-        raise UsageError(f"{option} {path} is empty")
-    secrets.append(secret)
-    return secret
-
-
 def _print_event(event: dict[str, Any]) -> None:
     print(json.dumps(event, separators=(",", ":"), ensure_ascii=False), flush=True)
 
@@ -205,7 +198,7 @@ def cmd_webhook_serve(args: argparse.Namespace) -> int:
     known = [trigger["id"] for specs in manager.hook.sim_register_triggers() for trigger in specs]
     if args.trigger not in known:
         raise UsageError(f"unknown trigger {args.trigger[:80]!r}; one of: {', '.join(known)}")
-    secret = _read_secret(args.secret_file, args.secrets)
+    secret = read_secret_file(args.secret_file, "--secret-file", args.secrets)
     receiver = WebhookReceiver(
         manager,
         args.trigger,
