@@ -13,7 +13,6 @@ included) are hexadecimal strings; path parameters are checked by name only.
 from __future__ import annotations
 
 import copy
-import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,19 +21,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import responses
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from helpers import CONTACT_ID, US
 from intercom_examples import FALLBACKS, _operations
-from openapi import load_openapi
+from openapi import openapi_document, openapi_registry
 from sim_intercom import plugin as intercom_plugin
 from sim_intercom.host import execute_tool, list_tools
 from sim_intercom.operations import OPERATIONS, clock
 
 NOW = 1_734_537_000  # the clock every test here reads (17 December 2024)
 LATER = NOW + 3_600
-DOCUMENT_URI = "urn:intercom-openapi-2.14"
 
 # Path templates of the description, by our tool.
 TEMPLATES = {
@@ -484,39 +480,12 @@ def test_tool_output_is_documented_and_as_the_spec_says(
 # The requests and answers above, checked against Intercom's description itself
 
 
-@functools.cache
-def _document() -> dict[str, Any]:
-    return _translate(load_openapi())
-
-
-def _translate(node: Any) -> Any:
-    """OpenAPI 3.0 as JSON Schema: `nullable: true` admits null; local `$ref`s name the
-    document (as tests/sandbox/test_fidelity.py does)."""
-    if isinstance(node, list):
-        return [_translate(each) for each in node]
-    if not isinstance(node, dict):
-        return node
-    node = {key: _translate(value) for key, value in node.items()}
-    if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-        node["$ref"] = DOCUMENT_URI + node["$ref"]
-    if node.get("nullable") is True:
-        del node["nullable"]
-        if isinstance(node.get("type"), str):
-            node["type"] = [node["type"], "null"]
-            if "enum" in node:
-                node["enum"] = [*node["enum"], None]
-        else:
-            node = {"anyOf": [node, {"type": "null"}]}
-    return node
-
-
 def _validator(schema: dict[str, Any]) -> Draft202012Validator:
-    resource = Resource.from_contents(_document(), default_specification=DRAFT202012)
-    return Draft202012Validator(schema, registry=Registry().with_resource(DOCUMENT_URI, resource))
+    return Draft202012Validator(schema, registry=openapi_registry())
 
 
 def _operation(method: str, template: str) -> dict[str, Any]:
-    paths = _document()["paths"]
+    paths = openapi_document()["paths"]
     assert template in paths, f"the description has no path {template}"
     operation: dict[str, Any] = paths[template].get(method.lower())
     assert operation is not None, f"the description has no {method} {template}"

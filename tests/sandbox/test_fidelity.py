@@ -16,7 +16,6 @@ Exemptions the description's README grants (the live API differs from the descri
 from __future__ import annotations
 
 import copy
-import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,17 +24,20 @@ from typing import Any
 import pytest
 import requests
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-from openapi import OPENAPI_FILE, load_openapi
+from openapi import (
+    DOCUMENT_URI,
+    OPENAPI_FILE,
+    as_json_schema,
+    openapi_document,
+    openapi_registry,
+)
 from sandbox_helpers import DOORS, FIRST_CONTACT, INES, SAM, SANDBOX_AUTH, SANDBOX_START, door
 from sim_intercom.sandbox import SANDBOX_TOKEN, Workspace
 
 if not OPENAPI_FILE.is_file():
     pytest.skip(f"{OPENAPI_FILE} is not beside the checkout", allow_module_level=True)
 
-DOCUMENT_URI = "urn:intercom-openapi-2.14"
 FIRST_COMPANY = "6762f07a0000000000000001"
 
 CONTACT_PATH = "/contacts/{contact_id}"
@@ -842,41 +844,9 @@ KNOWN_FAILURES = [
 CASES = [*SUCCESSES, *NOT_FOUND, *BAD_REQUESTS, *OTHER_ERRORS, *VALUE_CHECKS]
 
 
-@functools.cache
-def _document() -> dict[str, Any]:
-    return _translate(load_openapi())
-
-
-def _translate(node: Any) -> Any:
-    """OpenAPI 3.0 schema keywords as JSON Schema: `nullable: true` admits null, and local
-    `$ref`s name the document so they resolve from any schema taken out of it."""
-    if isinstance(node, list):
-        return [_translate(each) for each in node]
-    if not isinstance(node, dict):
-        return node
-    node = {key: _translate(value) for key, value in node.items()}
-    if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-        node["$ref"] = DOCUMENT_URI + node["$ref"]
-    if node.get("nullable") is True:
-        del node["nullable"]
-        if isinstance(node.get("type"), str):
-            node["type"] = [node["type"], "null"]
-            if "enum" in node:
-                node["enum"] = [*node["enum"], None]
-        else:
-            node = {"anyOf": [node, {"type": "null"}]}
-    return node
-
-
-@functools.cache
-def _registry() -> Registry:
-    resource = Resource.from_contents(_document(), default_specification=DRAFT202012)
-    return Registry().with_resource(DOCUMENT_URI, resource)
-
-
 def response_schema(method: str, template: str | None, status: int) -> dict[str, Any]:
     """The description's schema for this answer, or its `error` schema for unlisted errors."""
-    paths = _document()["paths"]
+    paths = openapi_document()["paths"]
     assert template is None or template in paths, f"the description has no path {template}"
     operation = paths.get(template, {}).get(method.lower(), {})
     answer = operation.get("responses", {}).get(str(status), {})
@@ -888,7 +858,9 @@ def response_schema(method: str, template: str | None, status: int) -> dict[str,
 
 
 def validator(method: str, template: str | None, status: int) -> Draft202012Validator:
-    return Draft202012Validator(response_schema(method, template, status), registry=_registry())
+    return Draft202012Validator(
+        response_schema(method, template, status), registry=openapi_registry()
+    )
 
 
 def schema_errors(case: Case, body: Any) -> list[str]:
@@ -927,7 +899,9 @@ def test_the_answer_validates_against_intercoms_description(
         assert response.content == b""
         assert (
             "content"
-            not in _document()["paths"][case.template][case.method.lower()]["responses"]["202"]
+            not in openapi_document()["paths"][case.template][case.method.lower()]["responses"][
+                "202"
+            ]
         )
         return
     body = response.json()
@@ -953,9 +927,9 @@ def test_every_error_the_sandbox_answers_with_is_checked() -> None:
 
 
 def test_nullable_admits_null_and_nothing_else_new() -> None:
-    schema = _translate({"type": "string", "nullable": True, "enum": ["a"]})
+    schema = as_json_schema({"type": "string", "nullable": True, "enum": ["a"]})
     assert schema == {"type": ["string", "null"], "enum": ["a", None]}
-    wrapped = _translate({"$ref": "#/components/schemas/admin", "nullable": True})
+    wrapped = as_json_schema({"$ref": "#/components/schemas/admin", "nullable": True})
     assert wrapped == {
         "anyOf": [{"$ref": DOCUMENT_URI + "#/components/schemas/admin"}, {"type": "null"}]
     }
@@ -985,5 +959,5 @@ def test_the_event_list_validates_against_the_descriptions_data_event_list(
     assert listed.status_code == 200
     schema = {"$ref": DOCUMENT_URI + "#/components/schemas/data_event_list"}
     body = listed.json()
-    assert not list(Draft202012Validator(schema, registry=_registry()).iter_errors(body))
+    assert not list(Draft202012Validator(schema, registry=openapi_registry()).iter_errors(body))
     assert [each["event_name"] for each in body["events"]] == ["placed-order"]
