@@ -4,13 +4,15 @@ that never waits, the plugin manager the suite uses, and the CI rule on skips.""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pluggy
 import pytest
+import yaml
 
 from sim_intercom.client import IntercomClient
 from sim_intercom.host import get_plugin_manager
@@ -132,3 +134,18 @@ class SkipLog:
             path, lineno, message = longrepr
             return f"{str(message).removeprefix('Skipped: ')} ({path}:{lineno})"
         return str(longrepr)
+
+
+def copy_catalog_tree(into: Path) -> Path:
+    """A copy of `manifest.yaml` and `schemas/` under `into`, for a test that breaks them."""
+    shutil.copy(REPO_ROOT / "manifest.yaml", into / "manifest.yaml")
+    shutil.copytree(REPO_ROOT / "schemas", into / "schemas")
+    return into
+
+
+def edit_manifest(tree: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """Apply `change` to the parsed `manifest.yaml` under `tree` and write it back."""
+    path = tree / "manifest.yaml"
+    manifest = yaml.safe_load(path.read_text())
+    change(manifest)
+    path.write_text(yaml.safe_dump(manifest, sort_keys=False))

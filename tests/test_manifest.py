@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import REPO_ROOT
+from helpers import copy_catalog_tree, edit_manifest
 from sim_intercom.manifest import ManifestError, load_catalog
 
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """A copy of the manifest and schemas that a test may break."""
-    shutil.copy(REPO_ROOT / "manifest.yaml", tmp_path / "manifest.yaml")
-    shutil.copytree(REPO_ROOT / "schemas", tmp_path / "schemas")
-    return tmp_path
-
-
-def edit(tree: Path, change) -> None:
-    path = tree / "manifest.yaml"
-    manifest = yaml.safe_load(path.read_text())
-    change(manifest)
-    path.write_text(yaml.safe_dump(manifest, sort_keys=False))
+    return copy_catalog_tree(tmp_path)
 
 
 def refused(tree: Path) -> str:
@@ -39,37 +29,37 @@ def test_the_shipped_manifest_loads_with_every_tool(tree):
 
 
 def test_an_unknown_key_is_named_by_its_place(tree):
-    edit(tree, lambda m: m["tools"][3].update(colour="red"))
+    edit_manifest(tree, lambda m: m["tools"][3].update(colour="red"))
     assert refused(tree) == "manifest.yaml: tools.3.colour: is not an allowed key"
 
 
 def test_a_missing_key_is_named_by_its_place(tree):
-    edit(tree, lambda m: m["tools"][0]["annotations"].pop("readOnlyHint"))
+    edit_manifest(tree, lambda m: m["tools"][0]["annotations"].pop("readOnlyHint"))
     assert refused(tree) == "manifest.yaml: tools.0.annotations.readOnlyHint: is required"
 
 
 def test_a_value_of_the_wrong_type_is_named(tree):
-    edit(tree, lambda m: m["tools"][1]["annotations"].update(idempotentHint="yes"))
+    edit_manifest(tree, lambda m: m["tools"][1]["annotations"].update(idempotentHint="yes"))
     assert "tools.1.annotations.idempotentHint: must be bool, got str" in refused(tree)
 
 
 def test_a_tool_id_outside_the_pattern_is_refused(tree):
-    edit(tree, lambda m: m["tools"][2].update(id="slack_post"))
+    edit_manifest(tree, lambda m: m["tools"][2].update(id="slack_post"))
     assert "tools.2.id: must match" in refused(tree)
 
 
 def test_empty_required_text_is_refused(tree):
-    edit(tree, lambda m: m["tools"][0]["description"].update(llm=""))
+    edit_manifest(tree, lambda m: m["tools"][0]["description"].update(llm=""))
     assert "tools.0.description.llm: must not be empty" in refused(tree)
 
 
 def test_a_literal_outside_its_choices_is_refused(tree):
-    edit(tree, lambda m: m["credentials"][1].update(type="slider"))
+    edit_manifest(tree, lambda m: m["credentials"][1].update(type="slider"))
     assert "credentials.1.type: must be one of" in refused(tree)
 
 
 def test_a_tool_whose_resource_has_no_group_is_refused(tree):
-    edit(tree, lambda m: m["tools"][0].update(resource="invoices"))
+    edit_manifest(tree, lambda m: m["tools"][0].update(resource="invoices"))
     assert "tools.0.resource: 'invoices' has no block group" in refused(tree)
 
 

@@ -8,17 +8,14 @@ import hashlib
 import hmac
 import json
 import re
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from helpers import REPO_ROOT, SHARED, our_plugin_manager
+from helpers import SHARED, copy_catalog_tree, edit_manifest, our_plugin_manager
 from sim_intercom import hookspecs, triggers
 from sim_intercom.manifest import ManifestError, load_catalog
 
@@ -152,37 +149,24 @@ def test_trigger_output_schemas_are_self_contained_draft_2020_12(plugin_manager)
 
 
 def test_the_triggers_section_is_read_strictly_naming_the_place(tmp_path):
-    tree = _tree(tmp_path)
-    _edit(tree, lambda m: m["triggers"]["items"][2].update(topic=["x"]))
+    tree = copy_catalog_tree(tmp_path)
+    edit_manifest(tree, lambda m: m["triggers"]["items"][2].update(topic=["x"]))
     with pytest.raises(ManifestError, match=r"triggers\.items\.2\.topic: is not an allowed key"):
         load_catalog(tree)
 
 
 def test_every_topic_is_listed_alone(tmp_path):
-    tree = _tree(tmp_path)
-    _edit(tree, lambda m: m["triggers"]["items"][5].update(topics=["*", "contact.created"]))
+    tree = copy_catalog_tree(tmp_path)
+    edit_manifest(tree, lambda m: m["triggers"]["items"][5].update(topics=["*", "contact.created"]))
     with pytest.raises(ManifestError, match=r"triggers\.items\.5\.topics"):
         load_catalog(tree)
 
 
 def test_a_missing_trigger_schema_file_is_named(tmp_path):
-    tree = _tree(tmp_path)
+    tree = copy_catalog_tree(tmp_path)
     (tree / "schemas" / "triggers" / "intercom_user_created.json").unlink()
     with pytest.raises(ManifestError, match=r"intercom_user_created\.json not found"):
         load_catalog(tree)
-
-
-def _tree(tmp_path: Path) -> Path:
-    shutil.copy(REPO_ROOT / "manifest.yaml", tmp_path / "manifest.yaml")
-    shutil.copytree(REPO_ROOT / "schemas", tmp_path / "schemas")
-    return tmp_path
-
-
-def _edit(tree: Path, change) -> None:
-    path = tree / "manifest.yaml"
-    manifest = yaml.safe_load(path.read_text())
-    change(manifest)
-    path.write_text(yaml.safe_dump(manifest, sort_keys=False))
 
 
 # The signature
