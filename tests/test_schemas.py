@@ -416,11 +416,11 @@ def test_manifest_lists_the_thirty_one_tools_each_with_its_schema():
         assert _read(path)["title"] == tool["id"]
 
 
-def test_every_tool_is_in_exactly_one_palette_group_of_its_resource():
+def test_every_tool_is_in_exactly_one_palette_group_of_its_toolset():
     groups = default_catalog().palette()
     placed = [(group["resource"], op["tool"]) for group in groups for op in group["operations"]]
     assert sorted(tool for _, tool in placed) == sorted(OUTPUTS)
-    resources = {tool["id"]: tool["resource"] for tool in manifest()["tools"]}
+    resources = {tool["id"]: tool["toolset"] for tool in manifest()["tools"]}
     assert all(resources[tool] == resource for resource, tool in placed)
 
 
@@ -428,11 +428,11 @@ def test_palette_labels_are_the_tool_names_written_once():
     names = {tool["id"]: tool["name"] for tool in manifest()["tools"]}
     operations = [op for group in default_catalog().palette() for op in group["operations"]]
     assert all(op["label"] == names[op["tool"]] for op in operations)
-    assert all("operations" not in group for group in manifest()["block"]["groups"])
+    assert all("operations" not in toolset for toolset in manifest()["toolsets"])
 
 
-def test_block_groups_follow_the_resource_order():
-    resources = [group["resource"] for group in manifest()["block"]["groups"]]
+def test_palette_groups_follow_the_toolset_order():
+    resources = [group["name"] for group in manifest()["toolsets"]]
     assert resources == [
         "contacts",
         "companies",

@@ -127,7 +127,7 @@ def sim_tool(tool: Tool, catalog: Catalog | None = None) -> Schema:
         "description": tool.entry.description.llm,
         "human_description": tool.entry.description.human,
         "version": tool.version,
-        "resource": tool.entry.resource,
+        "resource": tool.entry.toolset,
         "params": params,
         "outputs": {
             name: _output(prop) for name, prop in tool.output_schema.get("properties", {}).items()
