@@ -28,9 +28,10 @@ def fenced(text: str, language: str) -> list[str]:
     return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
 
 
-def test_the_tools_page_has_an_example_for_each_tool(plugin_manager):
+def test_the_tools_page_examples_call_tools_of_the_catalog(plugin_manager):
     tools = {tool["id"] for specs in plugin_manager.hook.sim_register_tools() for tool in specs}
-    assert {args[1] for args in EXAMPLES} == tools
+    assert EXAMPLES
+    assert {args[1] for args in EXAMPLES} <= tools
 
 
 @pytest.mark.parametrize("args", EXAMPLES, ids=[args[1] for args in EXAMPLES])
