@@ -829,7 +829,8 @@ KNOWN_FAILURES = [
         ),
         marks=pytest.mark.xfail(
             strict=True,
-            reason="a known difference, documented in our README: `company.custom_attributes` "
+            reason="a known difference, documented in docs/differences.md: "
+            "`company.custom_attributes` "
             "allows only string values, but the description's own example (and the live API) "
             "carry numbers and booleans, so the sandbox keeps typed values",
         ),
