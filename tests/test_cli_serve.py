@@ -433,3 +433,33 @@ def test_mcp_help_shows_a_real_workspace_before_the_sandbox(capsys):
     examples = capsys.readouterr().out.split("Examples:\n", 1)[1].splitlines()
     assert "sim-intercom mcp" in examples[0]
     assert "--sandbox" not in examples[0]
+
+
+def test_the_sandbox_refuses_more_contacts_than_its_limit_stating_it(capsys):
+    assert main(["sandbox", "--contacts", "100000000", "--port", "0"]) == 2
+    message = one_line(capsys.readouterr().err)
+    assert message == (
+        "sim-intercom: --contacts 100,000,000 is more than the sandbox generates: at most 1,000,000"
+    )
+
+
+@pytest.mark.slow
+def test_the_sandbox_says_it_generates_contacts_before_it_listens():
+    command = [sys.executable, "-m", "sim_intercom", "sandbox", "--port", "0", "--quiet"]
+    with subprocess.Popen(
+        [*command, "--contacts", "100"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    ) as process:
+        try:
+            lines = [process.stdout.readline()]
+            while lines[-1] not in ("Press Ctrl+C to stop.\n", ""):
+                lines.append(process.stdout.readline())
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=10)
+        finally:
+            process.kill()
+    assert lines[:2] == ["Generating 100 contacts...\n", "Intercom sandbox listening\n"]
+    assert any(line.startswith("  seeded    100 generated contacts in ") for line in lines)

@@ -94,3 +94,10 @@ def test_the_layout_page_names_every_module_of_the_package():
         if path.name != "_version.py"
     }
     assert modules == _layout_modules()
+
+
+def test_the_command_line_page_states_the_limit_of_generated_contacts():
+    from sim_intercom.sandbox.seed import MAX_GENERATED_CONTACTS
+
+    cli_page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert f"at most {MAX_GENERATED_CONTACTS:,}" in " ".join(cli_page.split())

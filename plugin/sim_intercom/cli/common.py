@@ -24,6 +24,7 @@ TOKEN_ARGUMENT_WARNING = (
     f"machine; prefer --token-file PATH or {TOKEN_ENV}"
 )
 MESSAGE_CHARS = 300
+CLEAR_TO_END = "\x1b[K"  # a terminal's erase to the end of the line, after a shorter update
 
 
 class CommandError(Exception):

@@ -15,6 +15,7 @@ import pluggy
 
 from ..host import execute_tool, get_plugin_manager, iterate, list_tools
 from .common import (
+    CLEAR_TO_END,
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
@@ -28,7 +29,6 @@ from .common import (
 )
 
 PROGRESS_INTERVAL = 0.1  # seconds between updates of the --all progress line
-CLEAR_TO_END = "\x1b[K"  # a terminal's erase to the end of the line, after a shorter update
 
 
 def parse_assignments(pairs: Sequence[str], input_json: str | None) -> dict[str, Any]:

@@ -12,19 +12,24 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..settings import is_loopback
 from .common import (
+    CLEAR_TO_END,
     EXIT_OK,
     TOKEN_ENV,
     CommandError,
     UsageError,
     connection,
+    is_terminal,
     one_line,
     read_secret_file,
 )
+
+if TYPE_CHECKING:
+    from ..sandbox import Workspace
 
 MCP_MISSING = "the MCP server needs the MCP SDK: pip install 'sim-intercom[mcp]'"
 
@@ -82,18 +87,46 @@ def _webhook_secret(args: argparse.Namespace) -> str | None:
     return read_secret_file(args.webhook_secret_file, "--webhook-secret-file", args.secrets)
 
 
+def _generate_contacts(workspace: Workspace, count: int) -> None:
+    """Generate `count` contacts, saying so first and, on a terminal, counting as it goes."""
+    terminal = is_terminal(sys.stdout)
+    doing = f"Generating {count:,} contacts"
+    print(f"{doing}...", end="" if terminal else "\n", flush=True)
+
+    def progress(done: int) -> None:
+        if terminal:
+            print(f"\r{doing}: {done:,} done{CLEAR_TO_END}", end="", flush=True)
+
+    from ..sandbox.seed import generate_contacts
+
+    try:
+        with workspace.lock:
+            generate_contacts(workspace.contacts, count, progress=progress)
+    finally:
+        if terminal:
+            print(flush=True)
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from ..sandbox import SandboxServer, Workspace
+    from ..sandbox.seed import MAX_GENERATED_CONTACTS
 
     if not args.allow_remote and not is_loopback(args.host):
         raise UsageError(
             f"--host {one_line(args.host, 80)} is not a loopback address and the sandbox's "
             "token is public; add --allow-remote to serve it there anyway"
         )
+    if args.contacts > MAX_GENERATED_CONTACTS:
+        raise UsageError(
+            f"--contacts {args.contacts:,} is more than the sandbox generates: "
+            f"at most {MAX_GENERATED_CONTACTS:,}"
+        )
     limit, window = parse_rate_limit(args.rate_limit)
     webhook_secret = _webhook_secret(args)
     started = time.perf_counter()
-    workspace = Workspace(seed="empty" if args.empty else "default", contacts=args.contacts)
+    workspace = Workspace(seed="empty" if args.empty else "default")
+    if args.contacts:
+        _generate_contacts(workspace, args.contacts)
     seeded = time.perf_counter() - started
     server = SandboxServer(
         workspace,
@@ -121,7 +154,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             print(f"  base URL  {server.base_url}")
             print(f"  token     {server.token}")
             if args.contacts:
-                print(f"  seeded    {args.contacts} generated contacts in {seeded:.1f} s")
+                print(f"  seeded    {args.contacts:,} generated contacts in {seeded:.1f} s")
             if limit:
                 print(f"  rate      {limit} requests per {window:g} s")
             if args.webhook_url:

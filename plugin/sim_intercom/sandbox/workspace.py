@@ -8,7 +8,7 @@ from .contacts import Contacts
 from .conversations import Conversations
 from .messages import Messages
 from .notes import Events, Notes
-from .seed import generate_contacts, seed_customers, seed_settings
+from .seed import check_generated_count, generate_contacts, seed_customers, seed_settings
 from .state import Clock, Listener, State
 from .tags import Tags
 from .tickets import Tickets
@@ -39,8 +39,7 @@ class Workspace:
     ) -> None:
         if seed not in SEEDS:
             raise ValueError(f"seed must be one of {SEEDS}, got {seed!r}")
-        if contacts < 0:
-            raise ValueError(f"contacts must be zero or more, got {contacts}")
+        check_generated_count(contacts)
         self.token = token
         self.state = State(clock)
         self.lock = self.state.lock
