@@ -4,12 +4,15 @@ program's output, the program gives that output."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 
 import pytest
+import requests
 
 from helpers import REPO_ROOT
 from sim_intercom.cli import main
@@ -101,3 +104,65 @@ def test_the_command_line_page_states_the_limit_of_generated_contacts():
 
     cli_page = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert f"at most {MAX_GENERATED_CONTACTS:,}" in " ".join(cli_page.split())
+
+
+def console_block(page: str, command: str) -> list[str]:
+    """The lines a `console` block of the docs page shows `command` printing."""
+    for block in fenced((DOCS / page).read_text(encoding="utf-8"), "console"):
+        lines = block.splitlines()
+        if lines[0] == f"$ {command}":
+            return lines[1:]
+    raise AssertionError(f"docs/{page} shows no `$ {command}`")
+
+
+def in_order(shown: list[str], printed: list[str]) -> bool:
+    """Whether the shown lines are printed in that order, `...` standing for any lines."""
+    rest = iter(printed)
+    return all(line == "..." or line in rest for line in shown)
+
+
+def loopback_port_as(text: str, port: str) -> str:
+    return re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", text)
+
+
+def test_the_demo_transcript_in_the_docs_is_what_the_demo_prints(capsys):
+    shown = console_block("cli.md", "sim-intercom demo")
+    assert main(["demo"]) == 0
+    printed = loopback_port_as(capsys.readouterr().out, "41523").splitlines()
+    assert in_order(shown, printed)
+    assert shown[-1] == printed[-1]
+
+
+def test_in_order_fails_when_a_shown_line_is_not_printed():
+    assert in_order(["a", "...", "c"], ["a", "b", "c"])
+    assert not in_order(["a", "...", "d"], ["a", "b", "c"])
+    assert not in_order(["c", "a"], ["a", "b", "c"])
+
+
+@pytest.mark.slow
+def test_the_sandbox_banner_in_the_docs_is_what_the_sandbox_prints():
+    shown = console_block("cli.md", "sim-intercom sandbox --rate-limit 100")
+    command = [sys.executable, "-m", "sim_intercom", "sandbox", "--rate-limit", "100"]
+    with subprocess.Popen(
+        [*command, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as process:
+        try:
+            printed = [process.stdout.readline()]
+            while printed[-1] not in ("Press Ctrl+C to stop.\n", ""):
+                printed.append(process.stdout.readline())
+            base_url = re.search(r"http://127\.0\.0\.1:\d+", "".join(printed)).group(0)
+            requests.get(
+                f"{base_url}/contacts?per_page=5",
+                headers={"Authorization": "Bearer sandbox-token"},
+                timeout=10,
+            )
+            printed.append(process.stdout.readline())
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=10)
+        finally:
+            process.kill()
+    assert [loopback_port_as(line, "8181").rstrip("\n") for line in printed] == shown

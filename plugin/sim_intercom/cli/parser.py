@@ -31,7 +31,7 @@ def _port(text: str) -> int:
 
 EXAMPLES = {
     "": """\
-  sim-intercom tools                     the sixteen tools
+  sim-intercom tools                     every tool, one line each
   sim-intercom run intercom_get_contact contactId=6762f0dd0000000000000001 --sandbox
   sim-intercom sandbox                   a local Intercom on http://127.0.0.1:8181
   sim-intercom mcp --sandbox             every tool over MCP (stdio)
