@@ -133,8 +133,17 @@ class SkipLog:
         longrepr = report.longrepr
         if isinstance(longrepr, tuple) and len(longrepr) == 3:
             path, lineno, message = longrepr
-            return f"{str(message).removeprefix('Skipped: ')} ({path}:{lineno})"
+            where = SkipLog._relative(Path(path))
+            return f"{str(message).removeprefix('Skipped: ')} ({where}:{lineno})"
         return str(longrepr)
+
+    @staticmethod
+    def _relative(path: Path) -> str:
+        """The path from the working folder, or its name: never the machine's own layout."""
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return path.name
 
 
 def copy_catalog_tree(into: Path) -> Path:

@@ -96,6 +96,17 @@ def test_a_skip_fails_the_run_under_ci_naming_the_test_and_its_reason(run_suite)
 
 
 @pytest.mark.slow
+def test_a_skip_reason_names_its_file_without_the_machines_folders(run_suite, pytester):
+    result = run_suite(SUITE, ci="true")
+    result.stdout.fnmatch_lines(
+        ["SKIPPED *::test_needs_a_widget - no widget here (test_suite.py:*)"]
+    )
+    skipped = [line for line in result.stdout.lines if line.startswith("SKIPPED")]
+    assert skipped
+    assert all(str(pytester.path) not in line for line in skipped)
+
+
+@pytest.mark.slow
 def test_a_module_level_skip_fails_the_run_under_ci(run_suite):
     source = 'import pytest\npytest.skip("no data", allow_module_level=True)\n'
     result = run_suite(source, ci="true")

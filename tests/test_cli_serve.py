@@ -297,7 +297,15 @@ def test_mcp_without_the_sdk_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "mcp", None)  # `import mcp` fails
     monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
     assert main(["mcp"]) == 2
-    assert "pip install 'sim-intercom[mcp]'" in one_line(capsys.readouterr().err)
+    message = one_line(capsys.readouterr().err)
+    assert "pip install 'sim-intercom[mcp]'" in message
+    assert "in a clone of the repository pip install -e '.[mcp]'" in message
+
+
+@pytest.mark.parametrize(("command", "port"), [(["sandbox"], 8181), (["webhook", "serve"], 8183)])
+def test_a_server_help_gives_its_default_port(command, port, capsys):
+    assert main([*command, "--help"]) == 0
+    assert f"port (default {port}; 0 picks a free one)" in capsys.readouterr().out
 
 
 # --- mcp: the real server -------------------------------------------------------------------

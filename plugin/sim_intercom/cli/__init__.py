@@ -62,9 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sys.stdout is not None:
             sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader has all it wanted (`| head`): not a failure
         _stdout_to_devnull()
-        return EXIT_FAILED
+        return EXIT_OK
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last line of defence: one line, never a traceback

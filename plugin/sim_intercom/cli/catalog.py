@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import shutil
 import textwrap
 from typing import Any
 
@@ -27,26 +28,40 @@ def example_command(tool_id: str, params: dict[str, Any]) -> str:
     return shlex.join(["sim-intercom", "run", tool_id, *pairs])
 
 
-def describe_tool(spec: dict[str, Any]) -> str:
-    """One tool for a person: what it does, its parameters, an example, its annotations."""
+MIN_DESCRIPTION_WIDTH = 24  # a narrower terminal wraps the table's lines instead
+
+
+def describe_tool(spec: dict[str, Any], width: int | None = None) -> str:
+    """One tool for a person: what it does, its parameters (their descriptions wrapped to
+    the terminal's width), an example, its annotations."""
+    width = width or shutil.get_terminal_size().columns
     schema = spec["input_schema"]
     required = set(schema.get("required", []))
     rows = [
-        (
-            name,
-            one_line(type_name(prop), 30),
-            "yes" if name in required else "",
-            textwrap.shorten(prop.get("description", ""), 56, placeholder="..."),
-        )
+        [name, one_line(type_name(prop), 30), "yes" if name in required else ""]
         for name, prop in schema.get("properties", {}).items()
     ]
-    table = render_table(["name", "type", "required", "description"], rows)
+    # Two of indent, and two between columns; "required" is the widest third column.
+    used = 2 + sum(
+        max(len(row[i]) for row in [["name", "type", "required"], *rows]) + 2 for i in range(3)
+    )
+    room = max(width - used, MIN_DESCRIPTION_WIDTH)
+    described = [
+        (
+            *row,
+            textwrap.fill(
+                " ".join(prop.get("description", "").split()), room, break_on_hyphens=False
+            ),
+        )
+        for row, prop in zip(rows, schema.get("properties", {}).values(), strict=True)
+    ]
+    table = render_table(["name", "type", "required", "description"], described)
     example = spec.get("example") or {}
     hints = spec.get("annotations") or {}
     lines = [
         f"{spec['id']}: {spec['name']} ({spec.get('resource', '-')})",
         "",
-        *textwrap.wrap(spec.get("description", ""), 88),
+        *textwrap.wrap(spec.get("description", ""), min(width, 100)),
         "",
         "Parameters:",
         textwrap.indent(table, "  "),
@@ -64,7 +79,7 @@ def cmd_tools(args: argparse.Namespace) -> int:
     if args.tool:
         spec = next((t for t in tools if t["id"] == args.tool), None)
         if spec is None:
-            raise unknown_tool(args.tool)
+            raise unknown_tool(args.tool, [t["id"] for t in tools])
         if args.json:
             print_json(spec)
         else:
@@ -82,10 +97,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..exports import FORMATS, export
 
     if args.format not in FORMATS:
-        known = ", ".join(FORMATS)
-        raise UsageError(f"unknown format {one_line(args.format, 40)!r} (one of: {known})")
-    if args.tool and args.tool not in {t["id"] for t in list_tools(get_plugin_manager())}:
-        raise unknown_tool(args.tool)
+        formats = ", ".join(FORMATS)
+        raise UsageError(f"unknown format {one_line(args.format, 40)!r} (one of: {formats})")
+    known = [t["id"] for t in list_tools(get_plugin_manager())]
+    if args.tool and args.tool not in known:
+        raise unknown_tool(args.tool, known)
     try:
         exported = export(args.format, args.tool)
     except ValueError as exc:

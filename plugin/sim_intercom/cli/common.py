@@ -4,9 +4,11 @@ connection (a real workspace or a fresh sandbox)."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -14,16 +16,16 @@ from typing import IO, Any
 TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 NO_TOKEN_HELP = (
-    "No Intercom access token given, so nothing was sent.\n"
-    f"  Use a real workspace: set {TOKEN_ENV} or pass --token-file PATH\n"
-    "    (Intercom Developer Hub > your app > Authentication > Access token).\n"
-    "  Or try it offline: add --sandbox to run against the built-in Intercom sandbox."
+    f"no Intercom access token, so nothing was sent: set {TOKEN_ENV} or pass --token-file "
+    "PATH (the token is in Intercom's Developer Hub > your app > Authentication), or add "
+    "--sandbox to use a local sandbox"
 )
 TOKEN_ARGUMENT_WARNING = (
     "sim-intercom: warning: a token on the command line is visible to other users of this "
     f"machine; prefer --token-file PATH or {TOKEN_ENV}"
 )
 MESSAGE_CHARS = 300
+TOOL_PREFIX = "intercom_"
 CLEAR_TO_END = "\x1b[K"  # a terminal's erase to the end of the line, after a shorter update
 
 
@@ -59,8 +61,14 @@ def one_line(text: str, limit: int = MESSAGE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def unknown_tool(tool_id: str) -> UsageError:
-    return UsageError(f"unknown tool {tool_id[:80]!r} (sim-intercom tools lists them)")
+def unknown_tool(tool_id: str, known: Iterable[str]) -> UsageError:
+    """An unknown tool, with the known id closest to it (compared without the prefix they
+    share, which would make every id look close)."""
+    by_name = {each.removeprefix(TOOL_PREFIX): each for each in known}
+    name = tool_id.removeprefix(TOOL_PREFIX)
+    close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
+    guess = f"; did you mean {by_name[close[0]]}?" if close else ""
+    return UsageError(f"unknown tool {tool_id[:80]!r}{guess} (sim-intercom tools lists them)")
 
 
 def read_token(args: argparse.Namespace) -> str | None:

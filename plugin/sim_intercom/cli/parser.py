@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, NoReturn
 
 from ..version import DISTRIBUTION, __version__
 from .catalog import cmd_export, cmd_tools
-from .common import TOKEN_ENV
+from .common import EXIT_USAGE, TOKEN_ENV
 from .run import cmd_run
 from .serve import cmd_demo, cmd_mcp, cmd_sandbox, cmd_webhook_serve
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line, as every other error of the command line, naming the
+    `--help` that shows the usage; every command's parser is one of these."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"sim-intercom: {message} (see {self.prog} --help)\n")
 
 
 def _count(text: str) -> int:
@@ -89,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
             **kwargs,
         }
         if not name:
-            return argparse.ArgumentParser(**options)
+            return _Parser(**options)
         sub = commands.add_parser(name, description=kwargs.get("help"), **options)
         sub.set_defaults(handler=HANDLERS[name])
         return sub
@@ -108,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = parser_for("run", help="run one tool and print its result as JSON")
     run.add_argument("tool", help="tool id, e.g. intercom_list_contacts")
-    run.add_argument("params", nargs="*", metavar="key=value", help="tool parameters")
+    run.add_argument(
+        "params", nargs="*", default=[], metavar="key=value", help="tool parameters, if any"
+    )
     run.add_argument("--input", metavar="JSON|-", help="parameters as a JSON object; - reads stdin")
     run.add_argument("--all", action="store_true", help="every record of a list or search, NDJSON")
     _connection_options(run)
@@ -117,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     sandbox.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
     sandbox.add_argument(
-        "--port", type=_port, default=8181, metavar="N", help="port (0 picks a free one)"
+        "--port",
+        type=_port,
+        default=8181,
+        metavar="N",
+        help="port (default %(default)s; 0 picks a free one)",
     )
     sandbox.add_argument(
         "--empty", action="store_true", help="only admins, ticket type, attributes"
@@ -157,7 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--secret-file", required=True, metavar="PATH", help="the app's client secret is here"
     )
     serve.add_argument(
-        "--port", type=_port, default=8183, metavar="N", help="port (0 picks a free one)"
+        "--port",
+        type=_port,
+        default=8183,
+        metavar="N",
+        help="port (default %(default)s; 0 picks a free one)",
     )
     serve.add_argument(
         "--trigger",

@@ -62,21 +62,21 @@ def _input_text(option: str | None) -> str | None:
 def cmd_run(args: argparse.Namespace) -> int:
     params = parse_assignments(args.params, _input_text(args.input))
     manager = get_plugin_manager()
-    spec = next((t for t in list_tools(manager) if t["id"] == args.tool), None)
+    tools = {tool["id"]: tool for tool in list_tools(manager)}
+    spec = tools.get(args.tool)
     if spec is None:
-        raise unknown_tool(args.tool)
+        raise unknown_tool(args.tool, tools)
     if args.all:
         _check_streamable(args.tool, params)
     with ExitStack() as stack:
         credentials = connection(args, stack)
         if credentials is None:
-            print(NO_TOKEN_HELP, file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(NO_TOKEN_HELP)
         if args.all:
             return stream_all(manager, spec, params, credentials)
         result = execute_tool(manager, args.tool, params, credentials)
     if result is None:
-        raise unknown_tool(args.tool)
+        raise unknown_tool(args.tool, tools)
     print_json(result)
     if result["success"]:
         return EXIT_OK
@@ -169,7 +169,7 @@ def stream_all(
     try:
         result = execute_tool(manager, tool_id, first, credentials)
         if result is None:
-            raise unknown_tool(tool_id)
+            raise unknown_tool(tool_id, ())
         if not result["success"]:
             raise error_from_result(result)
         output = result["output"]

@@ -19,6 +19,7 @@ from ..settings import is_loopback
 from .common import (
     CLEAR_TO_END,
     EXIT_OK,
+    NO_TOKEN_HELP,
     TOKEN_ENV,
     CommandError,
     UsageError,
@@ -31,7 +32,10 @@ from .common import (
 if TYPE_CHECKING:
     from ..sandbox import Workspace
 
-MCP_MISSING = "the MCP server needs the MCP SDK: pip install 'sim-intercom[mcp]'"
+MCP_MISSING = (
+    "the MCP server needs the MCP SDK, the mcp extra: pip install 'sim-intercom[mcp]', "
+    "or in a clone of the repository pip install -e '.[mcp]'"
+)
 
 
 def parse_rate_limit(text: str | None) -> tuple[int | None, float]:
@@ -188,10 +192,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         credentials = connection(args, stack)
         if credentials is None:
-            raise UsageError(
-                f"no Intercom access token: set {TOKEN_ENV} or pass --token-file PATH "
-                "(or --sandbox to serve against a local sandbox)"
-            )
+            raise UsageError(NO_TOKEN_HELP)
         if args.sandbox:  # stdout is the MCP channel over stdio: say it on stderr
             print(f"sim-intercom: sandbox at {credentials['baseUrl']}", file=sys.stderr)
         port = {} if args.port is None else {"port": args.port}
