@@ -1,4 +1,4 @@
-"""The fifteen more tools (`../shared/spec/intercom-tools-more.md`) send exactly the request
+"""The fifteen more tools (`tests/data/spec/intercom-tools-more.md`) send exactly the request
 Intercom's API 2.14 describes and return their documented output.
 
 Each case says the request a tool must send, byte for byte as JSON; each request is also
