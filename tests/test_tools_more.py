@@ -663,7 +663,7 @@ def test_list_tags_reads_intercoms_data_not_tags(plugin_manager, credentials):
     tags = [{"type": "tag", "id": str(n), "name": f"tag {n}"} for n in range(3)]
     responses.get(f"{US}/tags", json={"type": "list", "data": tags})
     output = execute_tool(plugin_manager, "intercom_list_tags", {}, credentials)["output"]
-    assert output == {"tags": tags, "total_count": 3}
+    assert output == {"tags": tags, "total_count": 3, "type": "list"}
 
 
 @responses.activate
