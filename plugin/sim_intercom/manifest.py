@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -238,10 +239,18 @@ class Catalog:
         """Every name a selection may use: the declared toolsets, then `default` and `all`."""
         return [t.name for t in self.manifest.toolsets] + [DEFAULT_TOOLSET, ALL_TOOLSET]
 
+    def subset(self, tool_ids: Iterable[str]) -> Catalog:
+        """This catalog with only the tools `tool_ids` names (in catalog order): what every
+        door derives its description from once a selection is made."""
+        kept = set(tool_ids)
+        tools = {tool_id: tool for tool_id, tool in self.tools.items() if tool_id in kept}
+        return Catalog(self.manifest, tools, self.triggers)
+
     def palette(self) -> list[dict[str, Any]]:
         """The block's operation groups, derived from the toolsets: toolset, label, and
-        each tool of that toolset (in manifest order) with its name as its label."""
-        return [
+        each tool of that toolset (in manifest order) with its name as its label; a toolset
+        with no tool in this catalog has no group."""
+        groups = [
             {
                 "resource": toolset.name,
                 "label": toolset.label,
@@ -252,6 +261,7 @@ class Catalog:
             }
             for toolset in self.manifest.toolsets
         ]
+        return [group for group in groups if group["operations"]]
 
 
 def data_root() -> Path:

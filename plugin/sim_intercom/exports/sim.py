@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..manifest import Catalog, Credential, Tool, default_catalog
+from ..manifest import Catalog, Credential, Tool
+from ..selection import default_selection
 from .schema import (
     Schema,
     enum_labels,
@@ -106,7 +107,7 @@ def _output(node: Mapping[str, Any], depth: int = 0) -> Schema:
 
 def sim_tool(tool: Tool, catalog: Catalog | None = None) -> Schema:
     """One tool's registry entry."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     token = _token(catalog)
     schema = tool.input_schema
     required = set(schema.get("required", []))
@@ -254,7 +255,7 @@ def _block_outputs(catalog: Catalog) -> Schema:
 def sim_block(catalog: Catalog | None = None) -> Schema:
     """The Intercom block: identity, the operation dropdown, the credential and settings
     fields and every operation's fields."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     manifest, block = catalog.manifest, catalog.manifest.block
     fields = [_operation_field(catalog)]
     fields += [_credential_field(c) for c in manifest.credentials]
@@ -292,11 +293,11 @@ def sim_block(catalog: Catalog | None = None) -> Schema:
 
 def sim_tools(catalog: Catalog | None = None) -> list[Schema]:
     """Every tool's registry entry, in catalog order."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     return [sim_tool(tool, catalog) for tool in catalog.tools.values()]
 
 
 def sim_export(catalog: Catalog | None = None) -> Schema:
     """The block and every tool's registry entry."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     return {"block": sim_block(catalog), "tools": sim_tools(catalog)}
