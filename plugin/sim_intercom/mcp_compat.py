@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -63,6 +64,7 @@ __all__ = [
     "V2",
     "VERSION",
     "CallTool",
+    "Caller",
     "ListTools",
     "make_server",
     "protocol_error",
@@ -70,9 +72,23 @@ __all__ = [
     "types",
 ]
 
-# A handler gets the request's session (the key of what one client has enabled).
-ListTools = Callable[[Any], Awaitable[list[types.Tool]]]
-CallTool = Callable[[Any, str, dict[str, Any]], Awaitable[types.CallToolResult]]
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: `session` sends to that client; `connection` is the same object
+    for every request of one client (2.x makes a session per request, 1.x one per client)."""
+
+    session: Any
+    connection: Any
+
+
+def _caller_v2(ctx: Any) -> Caller:
+    # 2.x keeps the client's connection on its per-request session, not on the context.
+    return Caller(ctx.session, getattr(ctx.session, "_connection", None) or ctx.session)
+
+
+ListTools = Callable[[Caller], Awaitable[list[types.Tool]]]
+CallTool = Callable[[Caller, str, dict[str, Any]], Awaitable[types.CallToolResult]]
 
 
 def protocol_error(code: int, message: str) -> Exception:
@@ -120,10 +136,10 @@ def _server_v2(
             return super().create_initialization_options(*args, **kwargs)
 
     async def on_list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=await list_tools(ctx.session))
+        return types.ListToolsResult(tools=await list_tools(_caller_v2(ctx)))
 
     async def on_call_tool(ctx: Any, params: Any) -> types.CallToolResult:
-        return await call_tool(ctx.session, params.name, dict(params.arguments or {}))
+        return await call_tool(_caller_v2(ctx), params.name, dict(params.arguments or {}))
 
     return Announcing(
         name,
@@ -156,12 +172,13 @@ def _server_v1(  # pragma: no cover - run by the mcp 1.x test in a subprocess
 
     async def on_list_tools(request: Any) -> Any:
         session = server.request_context.session
-        return v1.ServerResult(v1.ListToolsResult(tools=await list_tools(session)))
+        tools = await list_tools(Caller(session, session))
+        return v1.ServerResult(v1.ListToolsResult(tools=tools))
 
     async def on_call_tool(request: Any) -> Any:
         session = server.request_context.session
         arguments = dict(request.params.arguments or {})
-        result = await call_tool(session, request.params.name, arguments)
+        result = await call_tool(Caller(session, session), request.params.name, arguments)
         return v1.ServerResult(result)
 
     # Registered as raw handlers, as the 2.x constructor takes them: the decorators would

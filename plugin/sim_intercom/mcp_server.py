@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 # First: says which `mcp` was found and which is needed, before anything of it is imported.
-from .mcp_compat import make_server, protocol_error, streamable_http_app, types
+from .mcp_compat import Caller, make_server, protocol_error, streamable_http_app, types
 
 # isort: split
 import anyio
@@ -33,7 +33,13 @@ import anyio.to_thread
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 
-from .dynamic import ENABLE_TOOLSET, GET_TOOLSET_TOOLS, META_TOOLS, DynamicToolsets
+from .dynamic import (
+    ENABLE_TOOLSET,
+    GET_TOOLSET_TOOLS,
+    META_TOOL_NAMES,
+    META_TOOLS,
+    DynamicToolsets,
+)
 from .exports import mcp_tools
 from .manifest import Catalog, default_catalog
 from .selection import Selection, selection_from
@@ -192,29 +198,31 @@ def build_server(
     sessions: weakref.WeakKeyDictionary[Any, DynamicToolsets] = weakref.WeakKeyDictionary()
     static_ids = [tool.id for tool in static]
 
-    def view(session: Any) -> DynamicToolsets | None:
+    def view(caller: Caller) -> DynamicToolsets | None:
         if not dynamic:
             return None
-        if session not in sessions:
-            sessions[session] = DynamicToolsets(catalog, selection)
-        return sessions[session]
+        if caller.connection not in sessions:
+            sessions[caller.connection] = DynamicToolsets(catalog, selection)
+        return sessions[caller.connection]
 
-    def served(session: Any) -> list[str]:
-        state = view(session)
+    def served(caller: Caller) -> list[str]:
+        state = view(caller)
         return state.tool_ids() if state else static_ids
 
     from .plugin import get_executor
 
     executor = get_executor()
 
-    async def list_tools(session: Any) -> list[types.Tool]:
-        return lists.tools(served(session))
+    async def list_tools(caller: Caller) -> list[types.Tool]:
+        return lists.tools(served(caller))
 
-    async def call_tool(session: Any, name: str, arguments: dict[str, Any]) -> types.CallToolResult:
-        state = view(session)
-        if state is not None and name in {tool["name"] for tool in META_TOOLS}:
-            return await _call_meta(state, session, name, arguments)
-        known = served(session)
+    async def call_tool(
+        caller: Caller, name: str, arguments: dict[str, Any]
+    ) -> types.CallToolResult:
+        state = view(caller)
+        if state is not None and name in META_TOOL_NAMES:
+            return await _call_meta(state, caller.session, name, arguments)
+        known = served(caller)
         if name not in known:
             raise protocol_error(
                 types.INVALID_PARAMS,
