@@ -172,10 +172,10 @@ class HttpServerProcess:
 
     LISTENING = re.compile(r"listening on (http://\S+)")
 
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, *, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", DEBUG_SERVER, "--http", "--port", "0", "--base-url", base_url],
-            env={**os.environ, **server_env(token)},
+            env={**os.environ, **server_env(token), **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""The official MCP SDK's two lines behind one small face: `mcp` 1.x (from 1.20) and 2.x.
+"""The official MCP SDK's two lines behind one small face: `mcp` 1.x (from 1.24) and 2.x.
 
 Hosts install the SDK beside other packages that pin it (`langchain-mcp-adapters` pins
 `mcp<2`), so the server runs on either line. What differs, and is kept here: how a
@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
-NEEDED = "mcp>=1.20,<3"
+# 1.24 is langchain-mcp-adapters' floor; 1.20 to 1.23 fail to import on today's pydantic.
+NEEDED = "mcp>=1.24,<3"
 INSTALL = "pip install 'sim-intercom[mcp]'"
 
 
@@ -38,7 +39,7 @@ def version_problem(version: str | None) -> str | None:
         return f"sim-intercom's MCP server needs the official MCP SDK ({NEEDED}): {INSTALL}"
     found = re.match(r"(\d+)\.(\d+)", version)
     major_minor = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
-    if (1, 20) <= major_minor < (3, 0):
+    if (1, 24) <= major_minor < (3, 0):
         return None
     return (
         f"sim-intercom's MCP server needs {NEEDED}, but mcp {version} is installed: "
