@@ -238,7 +238,10 @@ def build_server(
             raise protocol_error(types.INVALID_PARAMS, f"Unknown tool: {name[:80]!r}")
         return render_result(result, token)
 
-    input_schemas = {tool.id: tool.input_schema for tool in catalog.tools.values()}
+    def input_schema(name: str) -> dict[str, Any] | None:
+        tool = catalog.tools.get(name)
+        return tool.input_schema if tool else None
+
     return make_server(
         DISTRIBUTION,
         version=__version__,
@@ -247,7 +250,7 @@ def build_server(
         list_tools=list_tools,
         call_tool=call_tool,
         tools_changed=dynamic,
-        input_schema=input_schemas.get,
+        input_schema=input_schema,
     )
 
 
