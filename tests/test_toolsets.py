@@ -262,6 +262,7 @@ def changes(session: SyncSession) -> int:
 @pytest.mark.slow
 def test_dynamic_toolsets_start_with_three_meta_tools(sandbox, errlog):
     with serve(sandbox, errlog, "--dynamic-toolsets") as session:
+        assert '"tools":{"listChanged":true}' in session.wire[0]  # announced at initialize
         assert listed(session) == META_TOOLS
         toolsets = structured(session.call_tool("list_toolsets"))["toolsets"]
         assert [toolset["name"] for toolset in toolsets] == TOOLSETS
