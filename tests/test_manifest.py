@@ -91,14 +91,20 @@ def test_a_reserved_toolset_name_is_refused(tree):
     assert "toolsets.0.name: 'all' is reserved" in refused(tree)
 
 
-def test_the_default_set_names_only_real_tools(tree):
+def test_a_default_toolset_naming_no_tool_is_refused(tree):
     edit_manifest(tree, lambda m: m["default_toolset"]["tools"].append("intercom_fly"))
-    assert "default_toolset.tools.31: 'intercom_fly' is not a tool" in refused(tree)
+    assert "'intercom_fly' is not a tool" in refused(tree)
 
 
 def test_a_duplicate_tool_id_is_refused(tree):
     edit_manifest(tree, lambda m: m["tools"].append(dict(m["tools"][0])))
-    assert "tools.31.id: duplicate id 'intercom_create_contact'" in refused(tree)
+    last = len(default_catalog().tools)
+    assert f"tools.{last}.id: duplicate id 'intercom_create_contact'" in refused(tree)
+
+
+def test_an_operation_that_is_not_method_and_path_is_refused(tree):
+    edit_manifest(tree, lambda m: m["tools"][0].update(operation="createContact"))
+    assert "tools.0.operation:" in refused(tree)
 
 
 def test_a_missing_schema_file_is_named(tree):

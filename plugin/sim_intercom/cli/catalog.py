@@ -12,6 +12,7 @@ from typing import Any
 
 from ..host import get_plugin_manager, list_tools
 from ..manifest import ALL_TOOLSET, DEFAULT_TOOLSET, Catalog, default_catalog
+from ..reference import type_name
 from ..selection import (
     ENV_READ_ONLY,
     ENV_TOOLS,
@@ -26,19 +27,6 @@ from .common import EXIT_OK, UsageError, one_line, print_json, unknown_tool
 
 def _required(spec: dict[str, Any]) -> str:
     return ", ".join(spec["input_schema"].get("required", [])) or "-"
-
-
-def _type_name(prop: dict[str, Any]) -> str:
-    if "enum" in prop:
-        return one_line("|".join(str(value) for value in prop["enum"]), 30)
-    if prop.get("contentMediaType") == "application/json":
-        return "JSON text"
-    kind = prop.get("type", "any")
-    name = "|".join(kind) if isinstance(kind, list) else str(kind)
-    items = prop.get("items")
-    if name == "array" and isinstance(items, dict) and "type" in items:
-        return f"list of {items['type']}"
-    return name
 
 
 def example_command(tool_id: str, params: dict[str, Any]) -> str:
@@ -57,7 +45,7 @@ def describe_tool(spec: dict[str, Any]) -> str:
     rows = [
         (
             name,
-            _type_name(prop),
+            one_line(type_name(prop), 30),
             "yes" if name in required else "",
             textwrap.shorten(prop.get("description", ""), 56, placeholder="..."),
         )
