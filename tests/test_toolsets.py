@@ -4,11 +4,13 @@ and the limits each selection keeps. The command line's flags are in test_cli.py
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import IO, Any
 
 import mcp_types
@@ -20,6 +22,7 @@ from helpers import REPO_ROOT
 from mcp_helpers import SyncSession, server_env, stdio_session
 from sim_intercom.exports import FORMATS, TooManyTools, export
 from sim_intercom.exports.openai import openai_tool
+from sim_intercom.exports.sim import sim_tool_id
 from sim_intercom.exports.sizes import (
     DEFAULT_TOOL_LIMIT,
     TOOLS_LIST_LIMIT,
@@ -83,7 +86,10 @@ def test_every_llm_export_is_a_list_whatever_the_selection(fmt):
 
 def test_the_sim_export_keeps_its_document_for_a_selection():
     document = export("sim", ["tickets"])
-    assert [entry["id"] for entry in document["tools"]] == CATALOG.toolset_tools("tickets")
+    tickets = [CATALOG.tools[tool_id] for tool_id in CATALOG.toolset_tools("tickets")]
+    assert [entry["id"] for entry in document["tools"]] == [
+        sim_tool_id(tool, CATALOG) for tool in tickets
+    ]
     groups = [option["group"] for option in document["block"]["subBlocks"][0]["options"]]
     assert set(groups) == {"Tickets"}
 
@@ -164,11 +170,17 @@ def test_all_is_served_and_its_size_is_measured_as_the_sdk_serializes_it():
     )
 
 
-def test_the_docs_show_the_sizes_made_from_the_catalog():
-    docs = (REPO_ROOT / "docs" / "toolsets.md").read_text(encoding="utf-8")
-    assert sizes_markdown() in docs, (
-        "docs/toolsets.md is out of date: paste `python -m sim_intercom.exports.sizes` into it"
+def test_the_docs_build_writes_the_sizes_made_from_the_catalog():
+    spec = importlib.util.spec_from_file_location(
+        "docs_hooks", REPO_ROOT / "scripts" / "docs_hooks.py"
     )
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="toolsets.md"))
+    docs = (REPO_ROOT / "docs" / "toolsets.md").read_text(encoding="utf-8")
+    built = hooks.on_page_markdown(docs, page, None, None)
+    assert sizes_markdown() in built
+    assert built.count("| `default` |") == 1 and built.endswith(docs.split("<!-- sizes:end -->")[1])
 
 
 # --- MCP over stdio: a static selection --------------------------------------------------------
