@@ -6,6 +6,7 @@ the server cannot use stops it, saying which was found and which is needed."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -131,3 +132,42 @@ def test_sim_intercom_mcp_with_an_old_mcp_says_which_it_found(tmp_path: Path):
     )
     assert done.returncode == 2
     assert "mcp 1.10.0 is installed" in done.stderr and "mcp>=1.24,<3" in done.stderr
+
+
+HANDSHAKE = [
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1"},
+        },
+    },
+    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+]
+
+
+def test_sim_intercom_mcp_on_1x_serves_and_exits_cleanly_when_the_client_goes(mcp1_env):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sim_intercom", "mcp", "--sandbox", "--toolsets", "admins"],
+        env={**os.environ, **mcp1_env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdin is not None and server.stdout is not None
+        server.stdin.write("".join(json.dumps(message) + "\n" for message in HANDSHAKE))
+        server.stdin.flush()
+        answers = [json.loads(server.stdout.readline()) for _ in range(2)]
+        _, stderr = server.communicate(timeout=30)  # closes stdin: the client goes
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert [tool["name"] for tool in answers[1]["result"]["tools"]] == ["intercom_list_admins"]
+    assert server.returncode == 0, stderr
+    assert "unexpected error" not in stderr

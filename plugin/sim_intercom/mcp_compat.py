@@ -13,6 +13,7 @@ which version was found and which is needed.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ __all__ = [
     "ListTools",
     "make_server",
     "protocol_error",
+    "stdio_stdout",
     "streamable_http_app",
     "types",
 ]
@@ -187,6 +189,17 @@ def _server_v1(  # pragma: no cover - run by the mcp 1.x test in a subprocess
     server.request_handlers[v1.ListToolsRequest] = on_list_tools
     server.request_handlers[v1.CallToolRequest] = on_call_tool
     return server
+
+
+def stdio_stdout() -> Any:
+    """The stdout to give `stdio_server`: None (the SDK's own) on 2.x; on 1.x a text file
+    over a copy of descriptor 1, because 1.x wraps `sys.stdout.buffer` itself and closes
+    it when done, so the process's last flush of stdout would fail."""
+    if V2:
+        return None
+    import anyio  # pragma: no cover - mcp 1.x
+
+    return anyio.wrap_file(open(os.dup(1), "w", encoding="utf-8", closefd=True))
 
 
 def streamable_http_app(server: Any, path: str, security: Any, host: str) -> Any:

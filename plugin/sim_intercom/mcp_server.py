@@ -29,7 +29,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 # First: says which `mcp` was found and which is needed, before anything of it is imported.
-from .mcp_compat import Caller, make_server, protocol_error, streamable_http_app, types
+from .mcp_compat import (
+    Caller,
+    make_server,
+    protocol_error,
+    stdio_stdout,
+    streamable_http_app,
+    types,
+)
 
 # isort: split
 import anyio
@@ -337,7 +344,7 @@ async def run_stdio(server: Any) -> None:
         stdin.start()
         # The SDK only iterates its `stdin`, line by line.
         lines = cast("anyio.AsyncFile[str]", stdin)
-        async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        async with stdio_server(stdin=lines, stdout=stdio_stdout()) as (read_stream, write_stream):
             await server.run(read_stream, write_stream, server.create_initialization_options())
         group.cancel_scope.cancel()
 
