@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -120,13 +120,21 @@ async def _session(streams: Any, wire: list[str]) -> AsyncIterator[ClientSession
 
 @contextmanager
 def stdio_session(
-    base_url: str, token: str, errlog: IO[str], *, debug: bool = True
+    base_url: str,
+    token: str,
+    errlog: IO[str],
+    *,
+    debug: bool = True,
+    options: Sequence[str] = (),
+    env: dict[str, str] | None = None,
 ) -> Iterator[SyncSession]:
-    """The server started over stdio (`python -m sim_intercom.mcp_server`), with its
-    standard error written to `errlog`."""
+    """The server started over stdio (`python -m sim_intercom.mcp_server`, with `options`
+    and `env` added), with its standard error written to `errlog`."""
     args = ["-c", DEBUG_SERVER] if debug else ["-m", "sim_intercom.mcp_server"]
     params = StdioServerParameters(
-        command=sys.executable, args=[*args, "--base-url", base_url], env=server_env(token)
+        command=sys.executable,
+        args=[*args, "--base-url", base_url, *options],
+        env={**server_env(token), **(env or {})},
     )
     wire: list[str] = []
 
@@ -164,10 +172,10 @@ class HttpServerProcess:
 
     LISTENING = re.compile(r"listening on (http://\S+)")
 
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, *, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", DEBUG_SERVER, "--http", "--port", "0", "--base-url", base_url],
-            env={**os.environ, **server_env(token)},
+            env={**os.environ, **server_env(token), **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

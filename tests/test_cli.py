@@ -64,13 +64,52 @@ def test_every_help_shows_an_example(command, capsys):
     assert f"sim-intercom {command}".strip() in examples
 
 
-def test_tools_prints_the_palette_as_a_table(capsys):
+def test_tools_lists_the_toolsets_then_every_tool_by_toolset(capsys):
     assert main(["tools"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["tool", "name", "resource", "required", "parameters"]
-    rows = [line for line in lines[2:] if line.startswith("intercom_")]
-    assert len(rows) == len(default_catalog().tools)
-    assert any(r.startswith("intercom_get_contact ") and "contactId" in r for r in rows)
+    toolsets, tools = capsys.readouterr().out.split("\n\n")
+    catalog = default_catalog()
+    lines = toolsets.splitlines()
+    assert lines[0].split() == ["toolset", "label", "tools", "description"]
+    assert [line.split()[0] for line in lines[2:]] == catalog.toolset_names()
+    lines = tools.splitlines()
+    assert lines[0].split() == ["toolset", "tool", "name", "access", "required", "parameters"]
+    rows = [line.split() for line in lines[2:]]
+    assert sorted(row[1] for row in rows) == sorted(catalog.tools)
+    contact = next(row for row in rows if row[1] == "intercom_get_contact")
+    assert contact[0] == "contacts" and "contactId" in contact
+
+
+def test_tools_with_a_selection_lists_what_it_serves(capsys):
+    assert main(["tools", "--toolsets", "tickets", "--tools", "intercom_get_contact"]) == 0
+    rows = capsys.readouterr().out.split("\n\n")[1].splitlines()[2:]
+    expected = {*default_catalog().toolset_tools("tickets"), "intercom_get_contact"}
+    assert {row.split()[1] for row in rows} == expected
+    assert main(["tools", "--toolsets", "tickets", "--read-only", "--json"]) == 0
+    specs = json.loads(capsys.readouterr().out)
+    assert specs and all(spec["annotations"]["readOnlyHint"] for spec in specs)
+    assert {spec["toolset"] for spec in specs} == {"tickets"}
+
+
+def test_tools_takes_the_selection_from_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv("SIM_INTERCOM_TOOLSETS", "admins")
+    assert main(["tools", "--json"]) == 0
+    specs = json.loads(capsys.readouterr().out)
+    assert [spec["id"] for spec in specs] == default_catalog().toolset_tools("admins")
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--toolsets", "contacts,wizards"], "unknown toolset 'wizards'; valid toolsets: contacts"),
+        (["--tools", "intercom_fly"], "unknown tool 'intercom_fly'; valid tools: intercom_"),
+    ],
+)
+@pytest.mark.parametrize("command", ["tools", "export", "mcp"])
+def test_an_unknown_toolset_or_tool_exits_two_naming_the_valid_ones(command, args, named, capsys):
+    extra = {"export": ["--format", "mcp"], "mcp": ["--sandbox"]}.get(command, [])
+    assert main([command, *extra, *args]) == 2
+    printed = capsys.readouterr()
+    assert named in printed.err and printed.out == ""
 
 
 def test_tools_json_prints_every_spec(capsys):
@@ -289,11 +328,11 @@ def exports(monkeypatch):
     module.FORMATS = ("mcp", "openai", "anthropic", "gemini", "sim")  # type: ignore[attr-defined]
     calls = []
 
-    def export(fmt, tool_id=None):
-        calls.append((fmt, tool_id))
-        if tool_id == "intercom_get_ticket":
-            raise ValueError(f"{fmt} cannot describe {tool_id}")
-        return [{"format": fmt, "name": tool_id or "all"}]
+    def export(fmt, toolsets=None, tools=None, read_only=False):
+        calls.append((fmt, toolsets, tools, read_only))
+        if tools == ["intercom_get_ticket"]:
+            raise ValueError(f"{fmt} cannot describe {tools[0]}")
+        return [{"format": fmt, "name": name} for name in tools or ["default"]]
 
     module.export = export  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "sim_intercom.exports", module)
@@ -306,9 +345,33 @@ def test_export_prints_the_format_as_json(exports, capsys):
     assert json.loads(one_line(capsys.readouterr().out)) == [
         {"format": "openai", "name": "intercom_get_contact"}
     ]
-    assert exports == [("openai", "intercom_get_contact")]
+    assert exports == [("openai", None, ["intercom_get_contact"], False)]
     assert main(["export", "--format", "gemini"]) == 0
-    assert exports[-1] == ("gemini", None)
+    assert exports[-1] == ("gemini", None, [], False)
+
+
+def test_export_passes_the_whole_selection(exports, capsys):
+    args = ["--toolsets", "contacts,tags", "--tools", "intercom_get_ticket,intercom_list_admins"]
+    args += ["--tool", "intercom_get_company", "--tool", "intercom_list_admins", "--read-only"]
+    assert main(["export", "--format", "mcp", *args]) == 0
+    wanted = ["intercom_get_ticket", "intercom_list_admins", "intercom_get_company"]
+    assert exports == [("mcp", ["contacts", "tags"], wanted, True)]
+
+
+def test_export_takes_the_selection_from_the_environment(exports, monkeypatch, capsys):
+    monkeypatch.setenv("SIM_INTERCOM_TOOLSETS", "tickets")
+    monkeypatch.setenv("SIM_INTERCOM_TOOLS", "intercom_list_admins")
+    monkeypatch.setenv("SIM_INTERCOM_READ_ONLY", "true")
+    assert main(["export", "--format", "mcp"]) == 0
+    assert exports == [("mcp", ["tickets"], ["intercom_list_admins"], True)]
+    assert main(["export", "--format", "mcp", "--toolsets", "admins"]) == 0
+    assert exports[-1] == ("mcp", ["admins"], ["intercom_list_admins"], True)
+
+
+def test_a_bad_read_only_setting_is_a_usage_error_naming_it(exports, monkeypatch, capsys):
+    monkeypatch.setenv("SIM_INTERCOM_READ_ONLY", "maybe")
+    assert main(["export", "--format", "mcp"]) == 2
+    assert "SIM_INTERCOM_READ_ONLY must be one of 1, true" in capsys.readouterr().err
 
 
 def test_export_indents_json_on_a_terminal(exports, monkeypatch):
@@ -322,7 +385,7 @@ def test_export_indents_json_on_a_terminal(exports, monkeypatch):
     ("args", "problem"),
     [
         (["--format", "yaml"], "unknown format 'yaml' (one of: mcp, openai"),
-        (["--format", "mcp", "--tool", "intercom_nope"], "unknown tool 'intercom_nope' ("),
+        (["--format", "mcp", "--tool", "intercom_nope"], "unknown tool 'intercom_nope'; valid"),
         (["--format", "sim", "--tool", "intercom_get_ticket"], "sim cannot describe"),
     ],
 )
@@ -337,7 +400,7 @@ def test_export_needs_a_format(capsys):
     assert "--format" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("fmt", ["mcp", "openai", "anthropic", "gemini", "sim"])
+@pytest.mark.parametrize("fmt", ["mcp", "openai", "openai-responses", "anthropic", "gemini", "sim"])
 def test_export_prints_each_format_of_the_real_exporter(fmt, capsys):
     assert main(["export", "--format", fmt]) == 0
     everything = json.loads(one_line(capsys.readouterr().out))

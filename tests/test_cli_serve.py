@@ -22,6 +22,7 @@ import requests
 
 from sim_intercom.cli import main, serve
 from sim_intercom.manifest import default_catalog
+from sim_intercom.selection import Selection
 
 TOKEN = "tok_for_the_mcp_server_123"
 
@@ -220,13 +221,16 @@ def served(monkeypatch) -> list[dict]:
     called, and check that a sandbox they were given answers."""
     calls: list[dict] = []
 
-    def serve_stdio(credentials):
+    def serve_stdio(credentials, selection=None, *, dynamic=False):
         calls.append({"transport": "stdio", "credentials": dict(credentials)})
+        calls[-1].update(selection=selection, dynamic=dynamic)
         _check_sandbox(credentials)
 
-    def serve_http(credentials, host="127.0.0.1", port=8182, *, on_ready=None):
+    def serve_http(
+        credentials, host="127.0.0.1", port=8182, *, on_ready=None, selection=None, dynamic=False
+    ):
         calls.append({"transport": "http", "credentials": dict(credentials), "host": host})
-        calls[-1]["port"] = port
+        calls[-1].update(port=port, selection=selection, dynamic=dynamic)
         if on_ready is not None:
             on_ready(f"http://{host}:{port}/mcp")
 
@@ -240,6 +244,9 @@ def served(monkeypatch) -> list[dict]:
     return calls
 
 
+DEFAULT_SELECTION = {"selection": Selection(), "dynamic": False}
+
+
 def _check_sandbox(credentials):
     if "baseUrl" in credentials and credentials["baseUrl"].startswith("http://127.0.0.1:"):
         headers = {"Authorization": f"Bearer {credentials['accessToken']}"}
@@ -250,7 +257,8 @@ def _check_sandbox(credentials):
 def test_mcp_serves_stdio_with_the_token_from_the_environment(served, monkeypatch, capsys):
     monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
     assert main(["mcp", "--region", "eu"]) == 0
-    assert served == [{"transport": "stdio", "credentials": {"accessToken": TOKEN, "region": "eu"}}]
+    credentials = {"accessToken": TOKEN, "region": "eu"}
+    assert served == [{"transport": "stdio", "credentials": credentials, **DEFAULT_SELECTION}]
     printed = capsys.readouterr()
     assert printed.out == "" and TOKEN not in printed.err
 
@@ -263,7 +271,13 @@ def test_mcp_serves_http_on_the_port_given(served, monkeypatch, capsys, tmp_path
     assert main([*args, "--base-url", "https://intercom.example"]) == 0
     credentials = {"accessToken": TOKEN, "baseUrl": "https://intercom.example"}
     assert served == [
-        {"transport": "http", "credentials": credentials, "host": "127.0.0.1", "port": 9999}
+        {
+            "transport": "http",
+            "credentials": credentials,
+            "host": "127.0.0.1",
+            "port": 9999,
+            **DEFAULT_SELECTION,
+        }
     ]
     assert "listening on http://127.0.0.1:9999/mcp" in capsys.readouterr().err
 
@@ -283,6 +297,15 @@ def test_mcp_with_sandbox_serves_against_a_running_sandbox(served, monkeypatch, 
     printed = capsys.readouterr()
     assert printed.out == ""  # over stdio, stdout is the protocol's
     assert credentials["baseUrl"] in printed.err
+
+
+def test_mcp_passes_the_selection_and_dynamic_toolsets(served, monkeypatch):
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("SIM_INTERCOM_READ_ONLY", "1")
+    args = ["--toolsets", "contacts", "--tools", "intercom_get_ticket", "--dynamic-toolsets"]
+    assert main(["mcp", *args]) == 0
+    selection = Selection(["contacts"], ("intercom_get_ticket",), read_only=True)
+    assert served[0]["selection"] == selection and served[0]["dynamic"] is True
 
 
 def test_mcp_without_a_token_is_one_line_and_exits_two(served, monkeypatch, capsys):

@@ -17,14 +17,18 @@ from jsonschema import Draft202012Validator
 
 from sim_intercom import exports
 from sim_intercom.exports import FORMATS, export
+from sim_intercom.exports.openai import openai_tool
 from sim_intercom.exports.sim import EXTRAS
 from sim_intercom.host import execute_tool, get_plugin_manager
 from sim_intercom.manifest import Tool, default_catalog
 from sim_intercom.sandbox import SandboxServer
+from sim_intercom.selection import select_catalog
 
 CATALOG = default_catalog()
 TOOLS = list(CATALOG.tools.values())
 TOOL_IDS = list(CATALOG.tools)
+EVERY = select_catalog(CATALOG, ["all"])
+DEFAULT_IDS = CATALOG.toolset_tools("default")
 SIM_IDS = [f"sim_intercom_{tool_id.removeprefix('intercom_')}" for tool_id in TOOL_IDS]
 LLM_FORMATS = ("mcp", "openai", "anthropic", "gemini")
 MCP_TOOLS_LIST_LIMIT = 80 * 1024
@@ -175,11 +179,25 @@ def test_the_strict_rules_checker_finds_what_openai_refuses():
 # The formats and their errors
 
 
-def test_every_format_exports_every_tool_in_catalog_order():
+def test_every_format_exports_the_default_set_in_catalog_order_when_nothing_is_selected():
     for fmt in LLM_FORMATS:
         names = [parameters_name(fmt, tool) for tool in export(fmt)]
+        assert names == DEFAULT_IDS, fmt
+    assert [tool["id"] for tool in export("sim")["tools"]] == [sim_id_of(t) for t in DEFAULT_IDS]
+
+
+def test_every_format_without_a_tool_limit_exports_all_in_catalog_order():
+    for fmt in ("mcp", "anthropic", "gemini"):
+        names = [parameters_name(fmt, tool) for tool in export(fmt, ["all"])]
         assert names == TOOL_IDS, fmt
-    assert [tool["id"] for tool in export("sim")["tools"]] == SIM_IDS
+    assert [tool["id"] for tool in export("sim", ["all"])["tools"]] == SIM_IDS
+
+
+def single(fmt: str, tool_id: str) -> dict[str, Any]:
+    """The export of one tool: the selection's list has it alone."""
+    exported = export(fmt, tools=[tool_id])
+    (one,) = exported["tools"] if fmt == "sim" else exported
+    return one
 
 
 def parameters_name(fmt: str, exported: dict[str, Any]) -> str:
@@ -188,7 +206,7 @@ def parameters_name(fmt: str, exported: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_one_tool_is_exported_by_its_id(fmt):
-    one = export(fmt, "intercom_get_contact")
+    one = single(fmt, "intercom_get_contact")
     name = one["id"] if fmt == "sim" else parameters_name(fmt, one)
     assert name == ("sim_intercom_get_contact" if fmt == "sim" else "intercom_get_contact")
 
@@ -200,7 +218,7 @@ def test_an_unknown_format_is_a_value_error_naming_it():
 
 def test_an_unknown_tool_id_is_a_value_error_naming_it():
     with pytest.raises(ValueError, match="'intercom_fly'"):
-        export("openai", "intercom_fly")
+        export("openai", tools=["intercom_fly"])
 
 
 def test_every_export_is_plain_json():
@@ -275,7 +293,7 @@ def test_each_kind_of_object_is_described_once_in_the_mcp_list():
 
 
 def test_openai_tools_follow_the_strict_mode_rules():
-    for tool in exports.openai_tools():
+    for tool in [openai_tool(tool) for tool in TOOLS]:
         function = tool["function"]
         assert tool["type"] == "function" and function["strict"] is True
         assert FUNCTION_NAME.match(function["name"])
@@ -283,7 +301,7 @@ def test_openai_tools_follow_the_strict_mode_rules():
 
 
 def test_openai_optional_parameters_are_nullable_and_required_ones_are_not():
-    for tool, exported in zip(TOOLS, exports.openai_tools(), strict=True):
+    for tool, exported in zip(TOOLS, [openai_tool(tool) for tool in TOOLS], strict=True):
         required = set(tool.input_schema.get("required", []))
         schema = exported["function"]["parameters"]
         validator = Draft202012Validator(schema)
@@ -295,9 +313,9 @@ def test_openai_optional_parameters_are_nullable_and_required_ones_are_not():
 
 
 def test_openai_states_in_words_what_strict_mode_cannot_carry():
-    search = export("openai", "intercom_search_contacts")["function"]
+    search = single("openai", "intercom_search_contacts")["function"]
     assert "`sort_order` needs `sort_field`" in search["description"]
-    message = export("openai", "intercom_create_message")["function"]
+    message = single("openai", "intercom_create_message")["function"]
     assert "`subject` is required when `message_type` is `email`" in message["description"]
     fields = search["parameters"]["properties"]["fields"]["description"]
     assert "Each item: at most 200 characters" in fields and "No item twice" in fields
@@ -309,7 +327,7 @@ def test_openai_states_in_words_what_strict_mode_cannot_carry():
 
 
 def test_anthropic_tools_follow_anthropics_rules():
-    for tool in exports.anthropic_tools():
+    for tool in exports.anthropic_tools(EVERY):
         assert set(tool) == {"name", "description", "input_schema"}
         assert FUNCTION_NAME.match(tool["name"])
         schema = tool["input_schema"]
@@ -319,7 +337,7 @@ def test_anthropic_tools_follow_anthropics_rules():
 
 
 def test_anthropic_states_root_rules_in_the_description():
-    tool = export("anthropic", "intercom_create_message")
+    tool = single("anthropic", "intercom_create_message")
     assert "`subject` is required when `message_type` is `email`" in tool["description"]
 
 
@@ -328,14 +346,14 @@ def test_anthropic_states_root_rules_in_the_description():
 
 def test_gemini_declarations_are_valid_function_declarations():
     declarations = [
-        genai.FunctionDeclaration.model_validate(d) for d in exports.gemini_declarations()
+        genai.FunctionDeclaration.model_validate(d) for d in exports.gemini_declarations(EVERY)
     ]
     tool = genai.Tool(function_declarations=declarations)
     assert [d.name for d in tool.function_declarations or []] == TOOL_IDS
 
 
 def test_gemini_declarations_stay_in_googles_subset():
-    for declaration in exports.gemini_declarations():
+    for declaration in exports.gemini_declarations(EVERY):
         used = {key for key, _ in keywords(declaration["parameters"])}
         assert not used & GEMINI_FORBIDDEN, declaration["name"]
         types = {value for key, value in keywords(declaration["parameters"]) if key == "type"}
@@ -347,7 +365,7 @@ def test_gemini_declarations_stay_in_googles_subset():
 
 def sim_fields(tool_id: str) -> dict[str, dict[str, Any]]:
     """The sub-blocks a Sim form shows for `tool_id`, by the parameter each fills."""
-    document = export("sim")
+    document = export("sim", ["all"])
     sim_id = sim_id_of(tool_id)
     filled = document[EXTRAS]["tools"][sim_id]["params"]
     return {
@@ -422,7 +440,7 @@ def test_sim_operation_dropdown_is_grouped_by_toolset_as_the_palette_is():
 
 
 def test_sim_tools_name_every_parameter_with_the_token_user_only():
-    for tool, entry in zip(TOOLS, export("sim")["tools"], strict=True):
+    for tool, entry in zip(TOOLS, export("sim", ["all"])["tools"], strict=True):
         params = entry["params"]
         assert list(params) == [TOKEN, *tool.input_schema["properties"]]
         assert params[TOKEN]["visibility"] == "user-only" and params[TOKEN]["required"]
@@ -478,7 +496,7 @@ def test_every_enum_value_has_a_label_in_the_catalog():
 
 
 def test_every_output_a_sim_block_shows_is_described():
-    for entry in export("sim")["tools"]:
+    for entry in export("sim", ["all"])["tools"]:
         for name, output in entry["outputs"].items():
             assert output["description"], (entry["id"], name)
             inner = output.get("items", output).get("properties", {})
@@ -570,7 +588,7 @@ def model_call(fmt: str, tool: Tool, server: SandboxServer) -> dict[str, Any]:
     """The arguments a model would send, built from the export: the example's values,
     every other required parameter from the schema, and for OpenAI every optional one
     as null. Gemini sends numbers as floats (a protobuf Struct)."""
-    schema = parameters(fmt, export(fmt, tool.id))
+    schema = parameters(fmt, single(fmt, tool.id))
     example = real_example(tool, server)
     required = set(tool.input_schema.get("required", []))
     call: dict[str, Any] = {}
@@ -614,7 +632,7 @@ def block_text(value: Any) -> str:
 
 @pytest.mark.parametrize("tool_id", TOOL_IDS)
 def test_a_sim_block_form_maps_to_a_call_with_no_code_per_tool(tool_id, sandbox):
-    document = export("sim")
+    document = export("sim", ["all"])
     extras = document[EXTRAS]
     form = {"operation": sim_id_of(tool_id), TOKEN: sandbox.token, "baseUrl": sandbox.base_url}
     example = real_example(CATALOG.tools[tool_id], sandbox)
@@ -642,7 +660,7 @@ def fields_paths(tool: Tool) -> list[str]:
 @pytest.mark.parametrize("tool_id", TOOL_IDS)
 def test_real_outputs_validate_against_the_mcp_output_schema_also_with_fields(tool_id, sandbox):
     tool = CATALOG.tools[tool_id]
-    validator = Draft202012Validator(export("mcp", tool_id)["outputSchema"])
+    validator = Draft202012Validator(single("mcp", tool_id)["outputSchema"])
     credentials = credentials_for(sandbox)
     params = real_example(tool, sandbox)
     whole = execute_tool(pm, tool_id, params, credentials)

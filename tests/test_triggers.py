@@ -149,7 +149,9 @@ def test_trigger_output_schemas_are_self_contained_draft_2020_12(plugin_manager)
 def test_the_triggers_section_is_read_strictly_naming_the_place(tmp_path):
     tree = copy_catalog_tree(tmp_path)
     edit_manifest(tree, lambda m: m["triggers"]["items"][2].update(topic=["x"]))
-    with pytest.raises(ManifestError, match=r"triggers\.items\.2\.topic: is not an allowed key"):
+    with pytest.raises(
+        ManifestError, match=r"triggers\.items\.2\.topic: Extra inputs are not permitted"
+    ):
         load_catalog(tree)
 
 

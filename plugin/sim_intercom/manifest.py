@@ -1,22 +1,30 @@
-"""Loads `manifest.yaml` and the tool schemas into a checked, self-contained catalog."""
+"""The catalog: `manifest.yaml` and the tool schemas, as start-up reads them.
+
+The build compiles and checks the catalog once (`sim_intercom.compiler`, with the pydantic
+models of `manifest_models`) into one JSON document, `_data/catalog.json`; start-up reads
+that document with `json` alone, into the frozen dataclasses below (the same records as
+the models, without their checks). In a source checkout the document is compiled again
+when `manifest.yaml` or a schema has changed since it was written, through the checked
+path, so an edit is never served stale and never served unchecked.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
+import functools
+import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urldefrag, urljoin
-
-import yaml
-
-from .checked import CheckError, build, field
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+COMPILED_FORMAT = 1  # the compiled document's layout; a change recompiles a checkout's copy
+PACKAGE = Path(__file__).resolve().parent
 
 
 class ManifestError(Exception):
@@ -25,8 +33,8 @@ class ManifestError(Exception):
 
 @dataclass(frozen=True)
 class Description:
-    human: str = field(nonempty=True)
-    llm: str = field(nonempty=True)
+    human: str
+    llm: str
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,9 @@ class Credential:
     help: str = ""
     url: str = ""
     default: str | float | None = None
-    options: list[str] = field([])
+    options: list[str] = dataclasses.field(default_factory=list)
     # A label for each option, by option; an option without one shows as itself.
-    labels: dict[str, str] = field({})
+    labels: dict[str, str] = dataclasses.field(default_factory=dict)
     # Who fills it in a host's form: the user only (never a model), the default for every
     # credential and setting.
     visibility: Literal["user-only", "hidden"] = "user-only"
@@ -50,18 +58,18 @@ class Credential:
 class Toolset:
     """A named group of tools, for one Intercom resource; the block's palette groups too."""
 
-    name: str = field(pattern=r"[a-z][a-z_]*")
-    label: str = field(nonempty=True)
-    description: str = field(nonempty=True)
+    name: str
+    label: str
+    description: str
 
 
 @dataclass(frozen=True)
 class DefaultToolset:
     """The tools served when a host names no selection (reserved name `default`)."""
 
-    label: str = field(nonempty=True)
-    description: str = field(nonempty=True)
-    tools: list[str] = field(nonempty=True)
+    label: str
+    description: str
+    tools: list[str]
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,8 @@ class Block:
     category: str
     name: str
     description: str = ""
-    color: str = field("#FFFFFF", pattern=r"#[0-9A-Fa-f]{6}")  # the block's background
-    docs: str = field("", pattern=r"(https://\S+)?")  # a documentation link
+    color: str = "#FFFFFF"  # the block's background
+    docs: str = ""  # a documentation link
 
 
 @dataclass(frozen=True)
@@ -93,26 +101,26 @@ class Example:
 
 @dataclass(frozen=True)
 class ToolEntry:
-    id: str = field(pattern=r"intercom_[a-z_]+")
-    name: str = field(nonempty=True)
-    toolset: str = field(nonempty=True)
+    id: str
+    name: str
+    toolset: str
     # The Intercom operation the tool calls (its main one if it makes several), exactly as
     # the OpenAPI description writes method and path: "GET /contacts/{contact_id}".
-    operation: str = field(pattern=r"(GET|POST|PUT|PATCH|DELETE) /\S*")
-    schema_file: str = field(alias="schema", nonempty=True)
-    description: Description = field()
-    example: Example = field()
-    annotations: Annotations = field()
+    operation: str
+    schema_file: str  # `schema` in the manifest
+    description: Description
+    example: Example
+    annotations: Annotations
 
 
 @dataclass(frozen=True)
 class TriggerEntry:
-    id: str = field(pattern=r"intercom_[a-z_]+")
-    name: str = field(nonempty=True)
+    id: str
+    name: str
     # Intercom's topics the trigger runs on; `*` alone takes every topic (never `ping`).
-    topics: list[str] = field(nonempty=True)
-    schema_file: str = field(alias="schema", nonempty=True)
-    description: Description = field()
+    topics: list[str]
+    schema_file: str  # `schema` in the manifest
+    description: Description
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ class Triggers:
     """Intercom webhooks: the secret that signs them, and the triggers."""
 
     secret: Credential
-    items: list[TriggerEntry] = field(nonempty=True)
+    items: list[TriggerEntry]
 
 
 @dataclass(frozen=True)
@@ -132,27 +140,38 @@ class Manifest:
     type: Literal["intercom"]
     description: Description
     block: Block
-    toolsets: list[Toolset] = field(nonempty=True)
-    default_toolset: DefaultToolset = field()
-    credentials: list[Credential] = field(nonempty=True)
-    tools: list[ToolEntry] = field(nonempty=True)
-    triggers: Triggers = field()
+    toolsets: list[Toolset]
+    default_toolset: DefaultToolset
+    credentials: list[Credential]
+    tools: list[ToolEntry]
+    triggers: Triggers
     icon: str = ""
     author: str = ""
 
 
 @dataclass(frozen=True)
 class Tool:
-    """One tool: its manifest entry and its self-contained input and output schemas."""
+    """One tool: its manifest entry and its self-contained input and output schemas (kept
+    as the compiled JSON text and parsed on first use, so listing many tools stays cheap)."""
 
     entry: ToolEntry
     version: str
-    input_schema: dict[str, Any]
-    output_schema: dict[str, Any]
+    input_text: str
+    output_text: str
 
     @property
     def id(self) -> str:
         return self.entry.id
+
+    @functools.cached_property
+    def input_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = json.loads(self.input_text)
+        return schema
+
+    @functools.cached_property
+    def output_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = json.loads(self.output_text)
+        return schema
 
     def spec(self) -> dict[str, Any]:
         """The plain-dict tool spec a host lists in its palette."""
@@ -165,8 +184,8 @@ class Tool:
             "toolset": self.entry.toolset,
             "resource": self.entry.toolset,  # the toolset's earlier name, kept for hosts
             "operation": self.entry.operation,
-            "input_schema": copy.deepcopy(self.input_schema),
-            "output_schema": copy.deepcopy(self.output_schema),
+            "input_schema": json.loads(self.input_text),  # a fresh copy, quicker than deepcopy
+            "output_schema": json.loads(self.output_text),
             "annotations": self.entry.annotations.as_dict(),
             "example": {
                 "params": copy.deepcopy(self.entry.example.params),
@@ -189,11 +208,16 @@ class Trigger:
     entry: TriggerEntry
     version: str
     secret: Credential
-    output_schema: dict[str, Any]
+    output_text: str
 
     @property
     def id(self) -> str:
         return self.entry.id
+
+    @functools.cached_property
+    def output_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = json.loads(self.output_text)
+        return schema
 
     def takes(self, topic: str) -> bool:
         """Whether a notification of `topic` runs this trigger (`ping` never does)."""
@@ -211,7 +235,7 @@ class Trigger:
             "human_description": self.entry.description.human,
             "version": self.version,
             "topics": list(self.entry.topics),
-            "output_schema": copy.deepcopy(self.output_schema),
+            "output_schema": json.loads(self.output_text),
             "secret": {**secret, "required": self.secret.required},
         }
 
@@ -238,10 +262,18 @@ class Catalog:
         """Every name a selection may use: the declared toolsets, then `default` and `all`."""
         return [t.name for t in self.manifest.toolsets] + [DEFAULT_TOOLSET, ALL_TOOLSET]
 
+    def subset(self, tool_ids: Iterable[str]) -> Catalog:
+        """This catalog with only the tools `tool_ids` names (in catalog order): what every
+        door derives its description from once a selection is made."""
+        kept = set(tool_ids)
+        tools = {tool_id: tool for tool_id, tool in self.tools.items() if tool_id in kept}
+        return Catalog(self.manifest, tools, self.triggers)
+
     def palette(self) -> list[dict[str, Any]]:
         """The block's operation groups, derived from the toolsets: toolset, label, and
-        each tool of that toolset (in manifest order) with its name as its label."""
-        return [
+        each tool of that toolset (in manifest order) with its name as its label; a toolset
+        with no tool in this catalog has no group."""
+        groups = [
             {
                 "resource": toolset.name,
                 "label": toolset.label,
@@ -252,163 +284,130 @@ class Catalog:
             }
             for toolset in self.manifest.toolsets
         ]
+        return [group for group in groups if group["operations"]]
+
+
+def source_root() -> Path | None:
+    """The folder with `manifest.yaml` and `schemas/` when running from a source checkout
+    (or an editable install of one); None in an installed wheel."""
+    root = PACKAGE.parents[1]
+    if (PACKAGE / "_data" / "manifest.yaml").is_file():  # a wheel ships its sources there
+        return None
+    if (root / "manifest.yaml").is_file() and (root / "schemas").is_dir():
+        return root
+    return None
 
 
 def data_root() -> Path:
     """Where `manifest.yaml` and `schemas/` are: inside the installed wheel, or the source tree."""
-    packaged = Path(str(resources.files("sim_intercom"))) / "_data"
-    if (packaged / "manifest.yaml").is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2]
+    return source_root() or PACKAGE / "_data"
 
 
-def _read_json(path: Path, root: Path) -> dict[str, Any]:
-    try:
-        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return document
-    except FileNotFoundError:
-        raise ManifestError(f"{path.relative_to(root)}: file not found") from None
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"{path.relative_to(root)}: not valid JSON: {exc}") from None
+def compiled_path() -> Path:
+    """The compiled catalog: in the wheel, or written beside the sources of a checkout."""
+    return PACKAGE / "_data" / "catalog.json"
 
 
-class _SchemaStore:
-    """All schema documents under `schemas/`, by `$id`, for inlining `$ref`s."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.documents: dict[str, dict[str, Any]] = {}
-        for path in sorted((root / "schemas").rglob("*.json")):
-            document = _read_json(path, root)
-            key = document.get("$id") or path.resolve().as_uri()
-            self.documents[key] = document
-
-    def load(self, path: Path) -> tuple[str, dict[str, Any]]:
-        document = _read_json(path, self.root)
-        return document.get("$id") or path.resolve().as_uri(), document
-
-    def inline(self, node: Any, base: str, trail: tuple[str, ...] = ()) -> Any:
-        """Replace every `$ref` by a copy of its target, so the result needs no resolver."""
-        if isinstance(node, list):
-            return [self.inline(item, base, trail) for item in node]
-        if not isinstance(node, dict):
-            return node
-        result = {k: self.inline(v, base, trail) for k, v in node.items() if k != "$ref"}
-        if "$ref" in node:
-            target, target_base = self._resolve(node["$ref"], base, trail)
-            resolved = self.inline(target, target_base, (*trail, urljoin(base, node["$ref"])))
-            resolved = {k: v for k, v in resolved.items() if k not in ("$schema", "$id", "$defs")}
-            result = {**resolved, **result}
-        return result
-
-    def _resolve(self, ref: str, base: str, trail: tuple[str, ...]) -> tuple[Any, str]:
-        absolute = urljoin(base, ref)
-        if absolute in trail:
-            raise ManifestError(f"schemas: cyclic $ref {ref!r} (from {base})")
-        url, fragment = urldefrag(absolute)
-        if url not in self.documents:
-            raise ManifestError(f"schemas: $ref {ref!r} in {base} names no known schema")
-        target: Any = self.documents[url]
-        for part in [p for p in fragment.split("/") if p]:
-            try:
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            except (KeyError, TypeError):
-                raise ManifestError(f"schemas: $ref {ref!r} in {base} points nowhere") from None
-        return target, url
+def source_fingerprint(root: Path) -> str:
+    """What the compiled catalog was made from: every source file's name, size and change
+    time, and the compiler's layout (a stat of each file, no read)."""
+    files = [root / "manifest.yaml", *sorted((root / "schemas").rglob("*.json"))]
+    files += [PACKAGE / "manifest_models.py", PACKAGE / "compiler.py", PACKAGE / "models.py"]
+    digest = hashlib.sha256(str(COMPILED_FORMAT).encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(
+            f"{path.relative_to(path.anchor)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()
 
 
-def _read_manifest(path: Path) -> Manifest:
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except FileNotFoundError:
-        raise ManifestError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"{path.name}: not valid YAML: {exc}") from None
-    try:
-        return build(Manifest, raw)
-    except CheckError as exc:
-        raise ManifestError(f"{path.name}: {exc}") from None
+def _manifest(raw: dict[str, Any]) -> Manifest:
+    """The dataclasses of a compiled (already checked) manifest."""
+
+    def tool(entry: dict[str, Any]) -> ToolEntry:
+        return ToolEntry(
+            **{
+                **entry,
+                "description": Description(**entry["description"]),
+                "example": Example(**entry["example"]),
+                "annotations": Annotations(**entry["annotations"]),
+            }
+        )
+
+    def trigger(entry: dict[str, Any]) -> TriggerEntry:
+        return TriggerEntry(**{**entry, "description": Description(**entry["description"])})
+
+    triggers = raw["triggers"]
+    return Manifest(
+        **{
+            **raw,
+            "description": Description(**raw["description"]),
+            "block": Block(**raw["block"]),
+            "toolsets": [Toolset(**toolset) for toolset in raw["toolsets"]],
+            "default_toolset": DefaultToolset(**raw["default_toolset"]),
+            "credentials": [Credential(**credential) for credential in raw["credentials"]],
+            "tools": [tool(entry) for entry in raw["tools"]],
+            "triggers": Triggers(
+                Credential(**triggers["secret"]), [trigger(t) for t in triggers["items"]]
+            ),
+        }
+    )
 
 
-def _tool_schemas(
-    store: _SchemaStore, index: int, entry: ToolEntry
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    where = f"manifest.yaml: tools.{index}.schema"
-    path = store.root / entry.schema_file
-    if not path.is_file():
-        raise ManifestError(f"{where}: file {entry.schema_file} not found")
-    base, document = store.load(path)
-    schemas = []
-    for part in ("input", "output"):
-        schema = document.get("$defs", {}).get(part)
-        if not isinstance(schema, dict):
-            raise ManifestError(f"{entry.schema_file}: $defs.{part}: missing")
-        inlined = store.inline(schema, base)
-        schemas.append({"$schema": DRAFT_2020_12, "title": f"{entry.id} {part}", **inlined})
-    return schemas[0], schemas[1]
-
-
-def _output_schema(store: _SchemaStore, where: str, schema_file: str, title: str) -> dict[str, Any]:
-    path = store.root / schema_file
-    if not path.is_file():
-        raise ManifestError(f"{where}: file {schema_file} not found")
-    base, document = store.load(path)
-    schema = document.get("$defs", {}).get("output")
-    if not isinstance(schema, dict):
-        raise ManifestError(f"{schema_file}: $defs.output: missing")
-    return {"$schema": DRAFT_2020_12, "title": title, **store.inline(schema, base)}
-
-
-def _triggers(store: _SchemaStore, manifest: Manifest) -> dict[str, Trigger]:
-    triggers: dict[str, Trigger] = {}
-    for index, entry in enumerate(manifest.triggers.items):
-        where = f"manifest.yaml: triggers.items.{index}"
-        if entry.id in triggers:
-            raise ManifestError(f"{where}.id: duplicate id {entry.id!r}")
-        if ALL_TOPICS in entry.topics and entry.topics != [ALL_TOPICS]:
-            raise ManifestError(f"{where}.topics: {ALL_TOPICS!r} takes every topic; list it alone")
-        schema = _output_schema(store, f"{where}.schema", entry.schema_file, f"{entry.id} output")
-        triggers[entry.id] = Trigger(entry, manifest.version, manifest.triggers.secret, schema)
-    return triggers
-
-
-def _check_toolsets(manifest: Manifest) -> None:
-    declared = [toolset.name for toolset in manifest.toolsets]
-    used = {tool.toolset for tool in manifest.tools}
-    for index, name in enumerate(declared):
-        where = f"manifest.yaml: toolsets.{index}.name"
-        if name in (DEFAULT_TOOLSET, ALL_TOOLSET):
-            raise ManifestError(f"{where}: {name!r} is reserved")
-        if name not in used or declared.count(name) > 1:
-            raise ManifestError(f"{where}: {name!r} must have tools and be declared once")
-    for index, tool in enumerate(manifest.tools):
-        if tool.toolset not in declared:
-            raise ManifestError(
-                f"manifest.yaml: tools.{index}.toolset: {tool.toolset!r} is not declared "
-                f"under toolsets ({', '.join(declared)})"
-            )
-    ids = {tool.id for tool in manifest.tools}
-    for index, tool_id in enumerate(manifest.default_toolset.tools):
-        if tool_id not in ids:
-            raise ManifestError(
-                f"manifest.yaml: default_toolset.tools.{index}: {tool_id!r} is not a tool"
-            )
+def catalog_from(document: dict[str, Any]) -> Catalog:
+    """The catalog of a compiled document."""
+    manifest = _manifest(document["manifest"])
+    version = manifest.version
+    tools = {
+        entry.id: Tool(
+            entry, version, *(document["tools"][entry.id][p] for p in ("input", "output"))
+        )
+        for entry in manifest.tools
+    }
+    secret = manifest.triggers.secret
+    triggers = {
+        entry.id: Trigger(entry, version, secret, document["triggers"][entry.id])
+        for entry in manifest.triggers.items
+    }
+    return Catalog(manifest, tools, triggers)
 
 
 def load_catalog(root: Path | None = None) -> Catalog:
-    """Read and check `manifest.yaml` and every schema it names under `root`."""
-    root = root or data_root()
-    manifest = _read_manifest(root / "manifest.yaml")
-    _check_toolsets(manifest)
-    store = _SchemaStore(root)
-    tools = {}
-    for index, entry in enumerate(manifest.tools):
-        if entry.id in tools:
-            raise ManifestError(f"manifest.yaml: tools.{index}.id: duplicate id {entry.id!r}")
-        input_schema, output_schema = _tool_schemas(store, index, entry)
-        tools[entry.id] = Tool(entry, manifest.version, input_schema, output_schema)
-    return Catalog(manifest, tools, _triggers(store, manifest))
+    """Read and check `manifest.yaml` and every schema it names under `root` (the checked
+    path: PyYAML and pydantic); without `root`, the shipped catalog."""
+    if root is None:
+        return catalog_from(compiled_document())
+    from .compiler import compile_catalog
+
+    return catalog_from(compile_catalog(root))
+
+
+def _read_compiled(path: Path) -> dict[str, Any] | None:
+    try:
+        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document if document.get("format") == COMPILED_FORMAT else None
+
+
+def compiled_document() -> dict[str, Any]:
+    """The compiled catalog: the wheel's, or in a source checkout one that matches the
+    sources (compiled again through the checked path, and saved, when it does not)."""
+    root = source_root()
+    document = _read_compiled(compiled_path())
+    if root is None:
+        if document is None:
+            raise ManifestError(f"{compiled_path()}: missing or unreadable; reinstall the package")
+        return document
+    if document is not None and document.get("sources") == source_fingerprint(root):
+        return document
+    from .compiler import compile_catalog, write_compiled
+
+    document = compile_catalog(root)
+    with contextlib.suppress(OSError):  # a read-only checkout: served from memory
+        write_compiled(document, compiled_path())
+    return document
 
 
 @cache

@@ -24,23 +24,36 @@ import signal
 import socket
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-try:
-    import anyio
-    import anyio.to_thread
-    import mcp_types as types
-    from mcp.server.lowlevel import Server
-    from mcp.server.stdio import stdio_server
-    from mcp.server.transport_security import TransportSecuritySettings
-    from mcp.shared.exceptions import MCPError
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError(
-        "sim-intercom's MCP server needs the official MCP SDK: pip install 'sim-intercom[mcp]'"
-    ) from exc
+# First: says which `mcp` was found and which is needed, before anything of it is imported.
+from .mcp_compat import (
+    Caller,
+    make_server,
+    protocol_error,
+    stdio_stdout,
+    streamable_http_app,
+    types,
+)
 
-from .manifest import default_catalog
+# isort: split
+import anyio
+import anyio.to_thread
+from mcp.server.stdio import stdio_server
+from mcp.server.transport_security import TransportSecuritySettings
+
+from .dynamic import (
+    ENABLE_TOOLSET,
+    GET_TOOLSET_TOOLS,
+    META_TOOL_NAMES,
+    META_TOOLS,
+    DynamicToolsets,
+)
+from .exports import mcp_tools
+from .manifest import Catalog, default_catalog
+from .selection import Selection, selection_from
 from .settings import TOKEN_CREDENTIAL, is_loopback, read_config, token_problem
 from .version import DISTRIBUTION, __version__
 
@@ -75,12 +88,11 @@ def instructions() -> str:
     return f"{default_catalog().manifest.description.llm} {FAILURES}"
 
 
-def tool_definitions() -> list[dict[str, Any]]:
-    """Every tool as an MCP `Tool` in its wire shape, in catalog order: the `mcp` export,
-    whose output schemas are compacted so the whole list stays under 80 KB."""
-    from .exports import mcp_tools
-
-    return mcp_tools()
+def tool_definitions(selection: Selection | None = None) -> list[dict[str, Any]]:
+    """The selected tools (the `default` set when none is given) as MCP `Tool`s in their
+    wire shape, in catalog order: the `mcp` export, whose output schemas are compacted so
+    the default list and every toolset's stay under 80 KB."""
+    return mcp_tools((selection or Selection()).catalog_of(default_catalog()))
 
 
 def credential_problems(credentials: Mapping[str, Any]) -> list[str]:
@@ -134,47 +146,99 @@ def render_result(result: Mapping[str, Any], token: str = "") -> types.CallToolR
     if result.get("success"):
         output = result.get("output") or {}
         text = _redact(_truncated_json(output), token)
-        return types.CallToolResult(
-            content=[types.TextContent(type="text", text=text)], structured_content=output
-        )
+        return _call_result(text, output)
     text = _redact(_error_text(result), token)
-    return types.CallToolResult(content=[types.TextContent(type="text", text=text)], is_error=True)
+    return _call_result(text, is_error=True)
 
 
-def build_server(credentials: Mapping[str, Any]) -> Server[Any]:
-    """An MCP server for every tool, calling Intercom with `credentials` (`accessToken` and
-    optionally `region`, `baseUrl`, `intercomVersion`, `connectTimeout`, `readTimeout`,
-    `maxRetries`, `maxWait`, exactly as a host passes them to `sim_execute_tool`).
+def _call_result(
+    text: str, structured: dict[str, Any] | None = None, is_error: bool = False
+) -> types.CallToolResult:
+    wire: dict[str, Any] = {"content": [{"type": "text", "text": text}], "isError": is_error}
+    if structured is not None:
+        wire["structuredContent"] = structured
+    return types.CallToolResult.model_validate(wire)
 
-    Raises `ValueError` naming each bad setting (never quoting the token), so a
-    misconfigured server does not start.
+
+class _ToolLists:
+    """The `Tool` lists a server serves, made once per set of tool ids."""
+
+    def __init__(self, catalog: Catalog, extra: list[dict[str, Any]]) -> None:
+        self.catalog = catalog
+        self.extra = [types.Tool.model_validate(tool) for tool in extra]
+        self._made: dict[tuple[str, ...], list[types.Tool]] = {}
+
+    def tools(self, tool_ids: list[str]) -> list[types.Tool]:
+        key = tuple(tool_ids)
+        if key not in self._made:
+            definitions = mcp_tools(self.catalog.subset(tool_ids))
+            self._made[key] = self.extra + [types.Tool.model_validate(d) for d in definitions]
+        return self._made[key]
+
+
+def build_server(
+    credentials: Mapping[str, Any],
+    selection: Selection | None = None,
+    *,
+    dynamic: bool = False,
+) -> Any:
+    """An MCP server for the selected tools, calling Intercom with `credentials`
+    (`accessToken` and optionally `region`, `baseUrl`, `intercomVersion`, `connectTimeout`,
+    `readTimeout`, `maxRetries`, `maxWait`, exactly as a host passes them to
+    `sim_execute_tool`).
+
+    `selection` (toolsets, an allow-list of tools, read-only) defaults to the environment's
+    `SIM_INTERCOM_TOOLSETS`, `SIM_INTERCOM_TOOLS` and `SIM_INTERCOM_READ_ONLY`, and without
+    them to the `default` set; a tool outside it is neither listed nor callable. With
+    `dynamic`, each session starts with the three meta-tools of `sim_intercom.dynamic` and
+    enables toolsets as it needs them.
+
+    Raises `ValueError` naming each bad setting (never quoting the token) or an unknown
+    toolset or tool (`SelectionError`, naming the valid ones), so a misconfigured server
+    does not start.
     """
     problems = credential_problems(credentials)
     if problems:
         raise ValueError("Cannot start the MCP server: " + "; ".join(problems))
+    selection = selection if selection is not None else selection_from(os.environ)
+    catalog = default_catalog()
+    static = selection.tools_of(catalog)  # checks every name first
     config = dict(credentials)
     token = str(config[TOKEN_CREDENTIAL])
-    definitions = tool_definitions()
-    tools = [types.Tool.model_validate(definition) for definition in definitions]
-    input_schemas = {d["name"]: d["inputSchema"] for d in definitions}
+    lists = _ToolLists(catalog, META_TOOLS if dynamic else [])
+    sessions: weakref.WeakKeyDictionary[Any, DynamicToolsets] = weakref.WeakKeyDictionary()
+    static_ids = [tool.id for tool in static]
+
+    def view(caller: Caller) -> DynamicToolsets | None:
+        if not dynamic:
+            return None
+        if caller.connection not in sessions:
+            sessions[caller.connection] = DynamicToolsets(catalog, selection)
+        return sessions[caller.connection]
+
+    def served(caller: Caller) -> list[str]:
+        state = view(caller)
+        return state.tool_ids() if state else static_ids
 
     from .plugin import get_executor
 
     executor = get_executor()
 
-    async def list_tools(
-        ctx: Any, params: types.PaginatedRequestParams | None
-    ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=tools)
+    async def list_tools(caller: Caller) -> list[types.Tool]:
+        return lists.tools(served(caller))
 
-    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
-        name = params.name
-        if name not in input_schemas:
-            raise MCPError(
-                code=types.INVALID_PARAMS,
-                message=f"Unknown tool: {name[:80]!r}. Known tools: {', '.join(input_schemas)}",
+    async def call_tool(
+        caller: Caller, name: str, arguments: dict[str, Any]
+    ) -> types.CallToolResult:
+        state = view(caller)
+        if state is not None and name in META_TOOL_NAMES:
+            return await _call_meta(state, caller.session, name, arguments)
+        known = served(caller)
+        if name not in known:
+            raise protocol_error(
+                types.INVALID_PARAMS,
+                f"Unknown tool: {name[:80]!r}. Known tools: {', '.join(known) or '(none yet)'}",
             )
-        arguments = dict(params.arguments or {})
         arguments.pop(TOKEN_CREDENTIAL, None)  # the server's token, never the client's
 
         def run() -> dict[str, Any] | None:
@@ -182,18 +246,41 @@ def build_server(credentials: Mapping[str, Any]) -> Server[Any]:
 
         result = await anyio.to_thread.run_sync(run)
         if result is None:  # the executor answers for every intercom_* id; defensive
-            raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {name[:80]!r}")
+            raise protocol_error(types.INVALID_PARAMS, f"Unknown tool: {name[:80]!r}")
         return render_result(result, token)
 
-    return Server(
+    def input_schema(name: str) -> dict[str, Any] | None:
+        tool = catalog.tools.get(name)
+        return tool.input_schema if tool else None
+
+    return make_server(
         DISTRIBUTION,
         version=__version__,
         title="Intercom",
         instructions=instructions(),
-        get_tool_input_schema=input_schemas.get,
-        on_list_tools=list_tools,
-        on_call_tool=call_tool,
+        list_tools=list_tools,
+        call_tool=call_tool,
+        tools_changed=dynamic,
+        input_schema=input_schema,
     )
+
+
+async def _call_meta(
+    state: DynamicToolsets, session: Any, name: str, arguments: dict[str, Any]
+) -> types.CallToolResult:
+    """One of the three meta-tools; enabling a toolset that adds tools tells the client."""
+    try:
+        if name == GET_TOOLSET_TOOLS:
+            answer = state.get_toolset_tools(arguments)
+        elif name == ENABLE_TOOLSET:
+            answer, changed = state.enable_toolset(arguments)
+            if changed:
+                await session.send_tool_list_changed()
+        else:
+            answer = state.list_toolsets()
+    except ValueError as exc:
+        return _call_result(f"invalid_input: {exc}", is_error=True)
+    return _call_result(_truncated_json(answer), answer)
 
 
 class _StdinLines:
@@ -247,7 +334,7 @@ async def _cancel_on_signal(scope: anyio.CancelScope) -> None:
             return
 
 
-async def run_stdio(server: Server[Any]) -> None:
+async def run_stdio(server: Any) -> None:
     """Serve one client over this process's stdin and stdout until it disconnects, or, in
     the main thread, until the first SIGINT (Ctrl+C) or SIGTERM."""
     stdin = _StdinLines()
@@ -257,14 +344,16 @@ async def run_stdio(server: Server[Any]) -> None:
         stdin.start()
         # The SDK only iterates its `stdin`, line by line.
         lines = cast("anyio.AsyncFile[str]", stdin)
-        async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        async with stdio_server(stdin=lines, stdout=stdio_stdout()) as (read_stream, write_stream):
             await server.run(read_stream, write_stream, server.create_initialization_options())
         group.cancel_scope.cancel()
 
 
-def serve_stdio(credentials: Mapping[str, Any]) -> None:
+def serve_stdio(
+    credentials: Mapping[str, Any], selection: Selection | None = None, *, dynamic: bool = False
+) -> None:
     """Serve MCP over stdin and stdout (what an MCP client's `command` config starts)."""
-    anyio.run(run_stdio, build_server(credentials))
+    anyio.run(run_stdio, build_server(credentials, selection, dynamic=dynamic))
 
 
 def serve_http(
@@ -273,6 +362,8 @@ def serve_http(
     port: int = DEFAULT_HTTP_PORT,
     *,
     on_ready: Callable[[str], None] | None = None,
+    selection: Selection | None = None,
+    dynamic: bool = False,
 ) -> None:
     """Serve MCP over Streamable HTTP at `http://host:port/mcp`, on loopback only, until
     interrupted (SIGINT or SIGTERM). Port 0 picks a free port; `on_ready` is called with
@@ -285,7 +376,7 @@ def serve_http(
         raise ValueError(f"the MCP HTTP server listens on loopback only, not {host[:80]!r}")
     import uvicorn
 
-    server = build_server(credentials)
+    server = build_server(credentials, selection, dynamic=dynamic)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -305,9 +396,7 @@ def serve_http(
                 "http://[::1]:*",
             ],
         )
-        app = server.streamable_http_app(
-            streamable_http_path=MCP_PATH, transport_security=security, host=host
-        )
+        app = streamable_http_app(server, MCP_PATH, security, host)
         config = uvicorn.Config(
             app,
             host=host,
@@ -334,6 +423,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=DEFAULT_HTTP_PORT, help="0 picks one")
     parser.add_argument("--region", choices=["us", "eu", "au"])
     parser.add_argument("--base-url")
+    parser.add_argument("--toolsets", help="a,b (or SIM_INTERCOM_TOOLSETS); default: default")
+    parser.add_argument("--tools", action="append", help="id,id (or SIM_INTERCOM_TOOLS)")
+    parser.add_argument("--read-only", action="store_true", default=None)
+    parser.add_argument("--dynamic-toolsets", action="store_true")
     args = parser.parse_args(argv)
     credentials: dict[str, Any] = {TOKEN_CREDENTIAL: os.environ.get(TOKEN_ENV, "")}
     if args.region:
@@ -347,14 +440,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems = credential_problems(credentials)
     if args.http and not is_loopback(args.host):
         problems.append(f"--host: must be a loopback address, not {args.host[:80]!r}")
+    try:
+        selection = selection_from(os.environ, args.toolsets, args.tools or (), args.read_only)
+        selection.tools_of(default_catalog())
+    except ValueError as exc:
+        problems.append(str(exc))
     if problems:
         print("Cannot start the MCP server:", *problems, sep="\n  ", file=sys.stderr)
         return 2
+    options: dict[str, Any] = {"selection": selection, "dynamic": args.dynamic_toolsets}
     try:
         if args.http:
-            serve_http(credentials, args.host, args.port, on_ready=ready)
+            serve_http(credentials, args.host, args.port, on_ready=ready, **options)
         else:
-            serve_stdio(credentials)
+            serve_stdio(credentials, **options)
     except OSError as error:  # the port is taken, or the address is not this machine's
         print(f"Cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import shutil
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from ..host import get_plugin_manager, list_tools
+from ..manifest import ALL_TOOLSET, DEFAULT_TOOLSET, Catalog, default_catalog
 from ..reference import type_name
+from ..selection import (
+    ENV_READ_ONLY,
+    ENV_TOOLS,
+    ENV_TOOLSETS,
+    Selection,
+    SelectionError,
+    selection_from,
+)
 from ..tables import render_table
 from .common import EXIT_OK, UsageError, one_line, print_json, unknown_tool
 
@@ -74,6 +85,37 @@ def describe_tool(spec: dict[str, Any], width: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def selection(args: argparse.Namespace) -> Selection:
+    """The command's selection (`--toolsets`, `--tools`/`--tool`, `--read-only`, each
+    falling back to its environment variable), checked against the catalog: an unknown
+    name is a usage error that names the valid ones."""
+    try:
+        chosen = selection_from(os.environ, args.toolsets, args.tools or (), args.read_only)
+        chosen.tools_of(default_catalog())
+    except SelectionError as exc:
+        raise UsageError(one_line(str(exc), 2000)) from None
+    return chosen
+
+
+def _toolset_rows(catalog: Catalog) -> list[tuple[str, str, str, str]]:
+    rows = [
+        (t.name, t.label, str(len(catalog.toolset_tools(t.name))), t.description)
+        for t in catalog.manifest.toolsets
+    ]
+    default = catalog.manifest.default_toolset
+    rows.append(
+        (DEFAULT_TOOLSET, default.label, str(len(catalog.toolset_tools(DEFAULT_TOOLSET))), "")
+    )
+    rows.append((ALL_TOOLSET, "All", str(len(catalog.tools)), "every tool"))
+    return [(name, label, count, one_line(text, 70)) for name, label, count, text in rows]
+
+
+def _given(args: argparse.Namespace) -> bool:
+    names = (ENV_TOOLSETS, ENV_TOOLS, ENV_READ_ONLY)
+    flags = (args.toolsets, args.tools, args.read_only)
+    return any(flag is not None for flag in flags) or any(os.environ.get(n) for n in names)
+
+
 def cmd_tools(args: argparse.Namespace) -> int:
     tools = list_tools(get_plugin_manager())
     if args.tool:
@@ -85,26 +127,42 @@ def cmd_tools(args: argparse.Namespace) -> int:
         else:
             print(describe_tool(spec))
         return EXIT_OK
+    catalog = default_catalog()
+    if _given(args):  # what that selection serves; otherwise every toolset and tool
+        chosen = {tool.id for tool in selection(args).tools_of(catalog)}
+        tools = [spec for spec in tools if spec["id"] in chosen]
     if args.json:
         print_json(tools)
         return EXIT_OK
-    rows = [(t["id"], t["name"], t.get("resource", ""), _required(t)) for t in tools]
-    print(render_table(["tool", "name", "resource", "required parameters"], rows))
+    print(render_table(["toolset", "label", "tools", "description"], _toolset_rows(catalog)))
+    print()
+    rows = [
+        (t.get("toolset", ""), t["id"], t["name"], _access(t), _required(t))
+        for t in sorted(tools, key=_toolset_order(catalog))
+    ]
+    print(render_table(["toolset", "tool", "name", "access", "required parameters"], rows))
     return EXIT_OK
+
+
+def _access(spec: dict[str, Any]) -> str:
+    return "read" if (spec.get("annotations") or {}).get("readOnlyHint") else "write"
+
+
+def _toolset_order(catalog: Catalog) -> Callable[[dict[str, Any]], int]:
+    order = {toolset.name: index for index, toolset in enumerate(catalog.manifest.toolsets)}
+    return lambda spec: order.get(spec.get("toolset", ""), len(order))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ..exports import FORMATS, export
 
     if args.format not in FORMATS:
-        formats = ", ".join(FORMATS)
-        raise UsageError(f"unknown format {one_line(args.format, 40)!r} (one of: {formats})")
-    known = [t["id"] for t in list_tools(get_plugin_manager())]
-    if args.tool and args.tool not in known:
-        raise unknown_tool(args.tool, known)
+        known = ", ".join(FORMATS)
+        raise UsageError(f"unknown format {one_line(args.format, 40)!r} (one of: {known})")
+    chosen = selection(args)
     try:
-        exported = export(args.format, args.tool)
+        exported = export(args.format, chosen.toolsets, list(chosen.tools), chosen.read_only)
     except ValueError as exc:
-        raise UsageError(one_line(str(exc))) from None
+        raise UsageError(one_line(str(exc), 2000)) from None
     print_json(exported)
     return EXIT_OK

@@ -39,14 +39,15 @@ def _port(text: str) -> int:
 
 EXAMPLES = {
     "": """\
-  sim-intercom tools                     every tool, one line each
+  sim-intercom tools                     the toolsets and their tools
   sim-intercom run intercom_get_contact contactId=6762f0dd0000000000000001 --sandbox
   sim-intercom sandbox                   a local Intercom on http://127.0.0.1:8181
-  sim-intercom mcp --sandbox             every tool over MCP (stdio)
+  sim-intercom mcp --sandbox             the default toolset over MCP (stdio)
   sim-intercom webhook serve --secret-file secret.txt   try webhook triggers by hand
   sim-intercom demo                      a support workflow against the sandbox""",
     "tools": """\
-  sim-intercom tools                          every tool, one line each
+  sim-intercom tools                          every toolset and its tools
+  sim-intercom tools --toolsets contacts --read-only   what that selection serves
   sim-intercom tools intercom_search_contacts parameters, example and annotations
   sim-intercom tools --json                   every tool's full spec as JSON""",
     "run": f"""\
@@ -69,6 +70,8 @@ Its token is the public value sandbox-token, so it serves on loopback only unles
   {TOKEN_ENV}=... sim-intercom mcp          over stdio, against your workspace
   sim-intercom mcp --http --port 8182 --token-file ~/.intercom-token
   sim-intercom mcp --sandbox                   to try it: a fresh local sandbox, no token
+  sim-intercom mcp --sandbox --toolsets contacts,conversations --read-only
+  sim-intercom mcp --sandbox --dynamic-toolsets   the client enables toolsets as it needs
 
 In an MCP client's config: {{"command": "sim-intercom", "args": ["mcp"],
 "env": {{"{TOKEN_ENV}": "..."}}}}. Over HTTP the endpoint is
@@ -83,7 +86,11 @@ says; each event that runs prints on stdout as one JSON line, once per notificat
 Ctrl+C or SIGTERM stops it.""",
     "export": """\
   sim-intercom export --format openai > tools.json
-  sim-intercom export --format anthropic --tool intercom_search_contacts""",
+  sim-intercom export --format openai-responses --toolsets contacts,tickets --read-only
+  sim-intercom export --format anthropic --tool intercom_search_contacts
+
+The output is a JSON list of tool definitions (for sim, its block document). Without
+--toolsets or --tools the default set is exported; --toolsets all exports every tool.""",
     "demo": """\
   sim-intercom demo""",
 }
@@ -113,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     tools = parser_for("tools", help="list the tools, or describe one")
     tools.add_argument("tool", nargs="?", help="a tool id: describe this tool")
     tools.add_argument("--json", action="store_true", help="print the full specs as JSON")
+    _selection_options(tools)
 
     run = parser_for("run", help="run one tool and print its result as JSON")
     run.add_argument("tool", help="tool id, e.g. intercom_list_contacts")
@@ -148,13 +156,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--webhook-secret-file", metavar="PATH", help="sign them with the client secret in PATH"
     )
 
-    mcp = parser_for("mcp", help="serve every tool over MCP (stdio, or Streamable HTTP)")
+    mcp = parser_for("mcp", help="serve the tools over MCP (stdio, or Streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")
     mcp.add_argument("--host", default="127.0.0.1", help="loopback address (with --http)")
     mcp.add_argument(
         "--port", type=_port, metavar="N", help="port (with --http; default 8182, 0 picks one)"
     )
     _connection_options(mcp, token_argument=False)
+    _selection_options(mcp)
+    mcp.add_argument(
+        "--dynamic-toolsets",
+        action="store_true",
+        help="start with list_toolsets, get_toolset_tools and enable_toolset only; "
+        "the client enables what it needs",
+    )
 
     webhook = parser_for("webhook", help="receive Intercom webhooks for a trigger, by hand")
     actions = webhook.add_subparsers(dest="action", title="actions", metavar="ACTION")
@@ -187,8 +202,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--quiet", action="store_true", help="do not log each request")
 
     export = parser_for("export", help="print the tool definitions for an AI platform, as JSON")
-    export.add_argument("--format", required=True, help="mcp, openai, anthropic, gemini or sim")
-    export.add_argument("--tool", metavar="ID", help="only this tool")
+    export.add_argument(
+        "--format",
+        required=True,
+        help="mcp, openai, openai-responses, anthropic, gemini or sim",
+    )
+    _selection_options(export)
+    export.add_argument(
+        "--tool",
+        metavar="ID",
+        action="append",
+        dest="tools",
+        help="add this tool (repeatable; joins --tools)",
+    )
 
     parser_for("demo", help="run a support workflow against the sandbox")
     return parser
@@ -203,6 +229,28 @@ def _connection_options(parser: argparse.ArgumentParser, *, token_argument: bool
     parser.add_argument("--region", choices=["us", "eu", "au"], help="workspace region (us)")
     parser.add_argument("--base-url", help="explicit API base URL (https, or http on loopback)")
     parser.add_argument("--sandbox", action="store_true", help="use a fresh local sandbox")
+
+
+def _selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--toolsets",
+        metavar="A,B",
+        help="toolsets to serve: default, all, or names from `sim-intercom tools` "
+        "(or $SIM_INTERCOM_TOOLSETS; default: default)",
+    )
+    parser.add_argument(
+        "--tools",
+        metavar="ID,ID",
+        action="append",
+        help="tool ids to add to the toolsets (or $SIM_INTERCOM_TOOLS)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=None,
+        help="only the tools that change nothing; wins over everything "
+        "(or $SIM_INTERCOM_READ_ONLY=1)",
+    )
 
 
 HANDLERS = {

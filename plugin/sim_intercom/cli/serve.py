@@ -179,12 +179,16 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
+    from .catalog import selection
+
     if importlib.util.find_spec("mcp") is None:
         raise UsageError(MCP_MISSING)
     try:
-        from .. import mcp_server
-    except ImportError:
-        raise UsageError(MCP_MISSING) from None
+        from .. import mcp_server  # its mcp_compat says which mcp it found and which it needs
+    except ImportError as exc:
+        raise UsageError(one_line(str(exc)) if "mcp" in str(exc) else MCP_MISSING) from None
+    chosen = selection(args)
+    options: dict[str, Any] = {"selection": chosen, "dynamic": args.dynamic_toolsets}
 
     def ready(url: str) -> None:
         print(f"sim-intercom MCP server listening on {url}", file=sys.stderr, flush=True)
@@ -199,9 +203,9 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         try:
             with sigterm_interrupts():
                 if args.http:
-                    mcp_server.serve_http(credentials, args.host, on_ready=ready, **port)
+                    mcp_server.serve_http(credentials, args.host, on_ready=ready, **port, **options)
                 else:
-                    mcp_server.serve_stdio(credentials)
+                    mcp_server.serve_stdio(credentials, **options)
         except KeyboardInterrupt:
             pass
         except ValueError as exc:  # settings the server refuses, each named

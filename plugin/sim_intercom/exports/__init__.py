@@ -1,10 +1,15 @@
 """Every door's description of the tools, derived from the catalog (`manifest.yaml` and
 `schemas/`); nothing here is written for a particular tool.
 
-`export(fmt, tool_id=None)` gives one format, JSON-able: a list of tools, or one tool.
+`export(fmt, toolsets=None, tools=None, read_only=False)` gives one format, JSON-able, for
+a selection (`sim_intercom.selection`: toolsets, plus an allow-list of tool ids, plus
+read-only; nothing selected is the `default` set): a list of tool definitions, whatever the
+selection, or for `sim` its document.
 
 - `mcp`: MCP `Tool` dicts (`mcp_tools()`), compact output schemas; `exports.mcp`.
 - `openai`: Chat Completions function tools in strict mode; `exports.openai`.
+- `openai-responses`: Responses API function tools, the same strict schemas; `exports.openai`.
+  Both OpenAI formats refuse more than 128 tools, naming the toolsets to choose from.
 - `anthropic`: Messages API tools; `exports.anthropic`.
 - `gemini`: function declarations in Google's OpenAPI subset; `exports.gemini`.
 - `sim`: `{"block": ..., "tools": [...]}`, a Sim-style block and tool registry entries
@@ -32,54 +37,62 @@ unknown keywords, and every LLM export strips `x-*`):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..manifest import Catalog, default_catalog
-from .anthropic import anthropic_tool, anthropic_tools
-from .gemini import gemini_declaration, gemini_declarations
-from .mcp import describers, mcp_tool, mcp_tools
-from .openai import openai_tool, openai_tools
-from .sim import sim_block, sim_export, sim_tool, sim_tools
+from ..selection import select_catalog
+from .anthropic import anthropic_tools
+from .gemini import gemini_declarations
+from .mcp import mcp_tools
+from .openai import MAX_TOOLS, TooManyTools, openai_responses_tools, openai_tools
+from .sim import sim_block, sim_export, sim_tools
 
 __all__ = [
     "FORMATS",
+    "MAX_TOOLS",
+    "TooManyTools",
     "anthropic_tools",
     "export",
     "gemini_declarations",
     "mcp_tools",
+    "openai_responses_tools",
     "openai_tools",
     "sim_block",
     "sim_export",
     "sim_tools",
 ]
 
-FORMATS = ("mcp", "openai", "anthropic", "gemini", "sim")
+EXPORTERS: dict[str, Callable[[Catalog], Any]] = {
+    "mcp": mcp_tools,
+    "openai": openai_tools,
+    "openai-responses": openai_responses_tools,
+    "anthropic": anthropic_tools,
+    "gemini": gemini_declarations,
+    "sim": sim_export,
+}
+FORMATS = tuple(EXPORTERS)
 
 
-def export(fmt: str, tool_id: str | None = None, catalog: Catalog | None = None) -> Any:
-    """The tools in format `fmt` (one of `FORMATS`): every tool, or the one `tool_id` names.
+def export(
+    fmt: str,
+    toolsets: Sequence[str] | None = None,
+    tools: Sequence[str] | None = None,
+    read_only: bool = False,
+    catalog: Catalog | None = None,
+) -> Any:
+    """The selected tools in format `fmt` (one of `FORMATS`): the tools of `toolsets`, plus
+    those `tools` names, only the read-only ones when `read_only`; the `default` set when
+    neither toolsets nor tools are given.
 
-    Raises ValueError naming an unknown format or tool id.
+    Raises ValueError naming an unknown format, toolset or tool id (`SelectionError`), or
+    the toolsets to choose from when the selection is too long for the format
+    (`TooManyTools`).
     """
-    if fmt not in FORMATS:
+    if fmt not in EXPORTERS:
         raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+    if isinstance(toolsets, str) or isinstance(tools, str):
+        raise TypeError("toolsets and tools are lists of names, not one text")
     catalog = catalog or default_catalog()
-    if tool_id is None:
-        everything = {
-            "mcp": mcp_tools,
-            "openai": openai_tools,
-            "anthropic": anthropic_tools,
-            "gemini": gemini_declarations,
-            "sim": sim_export,
-        }
-        return everything[fmt](catalog)
-    tool = catalog.tools.get(tool_id)
-    if tool is None:
-        raise ValueError(f"unknown tool id {tool_id!r}; known: {', '.join(catalog.tools)}")
-    if fmt == "mcp":
-        elsewhere = {k: f"{by}'s output" for k, by in describers(catalog).items() if by != tool_id}
-        return mcp_tool(tool, elsewhere)
-    if fmt == "sim":
-        return sim_tool(tool, catalog)
-    one = {"openai": openai_tool, "anthropic": anthropic_tool, "gemini": gemini_declaration}
-    return one[fmt](tool)
+    chosen = select_catalog(catalog, toolsets, tools or (), read_only)
+    return EXPORTERS[fmt](chosen)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..manifest import Catalog, Tool, default_catalog
+from ..manifest import Catalog, Tool
+from ..selection import default_selection
 from .schema import (
     Schema,
     described,
@@ -45,5 +46,5 @@ def anthropic_tool(tool: Tool) -> Schema:
 
 def anthropic_tools(catalog: Catalog | None = None) -> list[Schema]:
     """Every tool as an Anthropic tool definition, in catalog order."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     return [anthropic_tool(tool) for tool in catalog.tools.values()]

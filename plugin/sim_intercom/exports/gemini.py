@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..manifest import Catalog, Tool, default_catalog
+from ..manifest import Catalog, Tool
+from ..selection import default_selection
 from .schema import Schema, constraint_notes, described, root_rules, types_of
 
 _KEPT = (
@@ -75,5 +76,5 @@ def gemini_declaration(tool: Tool) -> Schema:
 def gemini_declarations(catalog: Catalog | None = None) -> list[Schema]:
     """Every tool as a Gemini function declaration, in catalog order; a host passes them as
     `types.Tool(function_declarations=[...])`."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     return [gemini_declaration(tool) for tool in catalog.tools.values()]

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..aliases import COPY_OF
-from ..manifest import Catalog, Tool, default_catalog
+from ..manifest import Catalog, Tool
+from ..selection import default_selection
 from .schema import (
     Schema,
     described,
@@ -177,7 +178,7 @@ def describers(catalog: Catalog) -> dict[str, str]:
 def mcp_tools(catalog: Catalog | None = None) -> list[Schema]:
     """Every tool as an MCP `Tool` (camelCase wire keys), in catalog order; each kind of
     object is described in one of them."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     chosen = describers(catalog)
     said: set[str] = set()
     return [

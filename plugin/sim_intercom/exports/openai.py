@@ -1,7 +1,10 @@
 """OpenAI: Chat Completions function tools in strict mode (Structured Outputs).
 
 Shape: `{"type": "function", "function": {"name", "description", "parameters", "strict":
-true}}` (the Responses API takes the same fields without the `function` wrapper).
+true}}`; for the Responses API (`openai-responses`) the same fields without the `function`
+wrapper: `{"type": "function", "name", "description", "parameters", "strict": true}`.
+OpenAI takes at most `MAX_TOOLS` (128) tools in a request: a longer list is refused here,
+naming the toolsets to choose from, rather than by OpenAI at the first call.
 
 Strict mode, as OpenAI's Structured Outputs guide ("Supported schemas") documents it: the
 root is an object without `anyOf`; every object lists all its properties in `required` and
@@ -22,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..manifest import Catalog, Tool, default_catalog
+from ..manifest import Catalog, Tool
+from ..selection import default_selection
 from .schema import Schema, constraint_notes, described, root_rules
 
 STRICT_FORMATS = frozenset(
@@ -122,7 +126,45 @@ def openai_tool(tool: Tool) -> Schema:
     }
 
 
+def openai_responses_tool(tool: Tool) -> Schema:
+    """One tool as a Responses API function tool: Chat Completions' fields, unwrapped."""
+    return {"type": "function", **openai_tool(tool)["function"]}
+
+
+MAX_TOOLS = 128  # OpenAI's limit on the tools of one request (VS Code's too)
+
+
+class TooManyTools(ValueError):
+    """More tools than a platform takes in one request; names the toolsets to choose from."""
+
+
+def check_tool_count(catalog: Catalog, platform: str, limit: int = MAX_TOOLS) -> None:
+    """Raise `TooManyTools` when `catalog` holds more than `limit` tools."""
+    if len(catalog.tools) <= limit:
+        return
+    sizes = [
+        f"{toolset.name} ({len(catalog.toolset_tools(toolset.name))})"
+        for toolset in catalog.manifest.toolsets
+        if catalog.toolset_tools(toolset.name)
+    ]
+    raise TooManyTools(
+        f"{platform} takes at most {limit} tools in a request and this selection has "
+        f"{len(catalog.tools)}: choose toolsets (--toolsets a,b or toolsets=[...]) from "
+        f"{', '.join(sizes)}, or the default set"
+    )
+
+
 def openai_tools(catalog: Catalog | None = None) -> list[Schema]:
-    """Every tool as a Chat Completions function tool in strict mode, in catalog order."""
-    catalog = catalog or default_catalog()
+    """Every tool of `catalog` as a Chat Completions function tool in strict mode, in
+    catalog order; `TooManyTools` past OpenAI's limit."""
+    catalog = catalog or default_selection()
+    check_tool_count(catalog, "OpenAI")
     return [openai_tool(tool) for tool in catalog.tools.values()]
+
+
+def openai_responses_tools(catalog: Catalog | None = None) -> list[Schema]:
+    """Every tool of `catalog` as a Responses API function tool in strict mode, in catalog
+    order; `TooManyTools` past OpenAI's limit."""
+    catalog = catalog or default_selection()
+    check_tool_count(catalog, "OpenAI")
+    return [openai_responses_tool(tool) for tool in catalog.tools.values()]

@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..manifest import Catalog, Credential, Tool, default_catalog
+from ..manifest import Catalog, Credential, Tool
+from ..selection import default_selection
 from .schema import (
     Schema,
     enum_labels,
@@ -134,7 +135,7 @@ def _output(node: Mapping[str, Any], required: bool, depth: int = 0) -> Schema:
 
 def sim_tool(tool: Tool, catalog: Catalog | None = None) -> Schema:
     """One tool as Sim's `ToolConfig` (less `request`: the plugin's hook makes the calls)."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     token = _token(catalog)
     schema = tool.input_schema
     required = set(schema.get("required", []))
@@ -335,7 +336,7 @@ def _extras(catalog: Catalog, fields: list[_SharedField]) -> Schema:
 def sim_block(catalog: Catalog | None = None) -> Schema:
     """The block as Sim's `BlockConfig` (less `icon`): identity, the operation dropdown, the
     credential and settings fields and the shared parameter fields."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     manifest, block = catalog.manifest, catalog.manifest.block
     shared = _shared_fields(catalog)
     fields = [_operation_field(catalog)]
@@ -371,13 +372,13 @@ def sim_block(catalog: Catalog | None = None) -> Schema:
 
 def sim_tools(catalog: Catalog | None = None) -> list[Schema]:
     """Every tool as Sim's `ToolConfig`, in catalog order."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     return [sim_tool(tool, catalog) for tool in catalog.tools.values()]
 
 
 def sim_export(catalog: Catalog | None = None) -> Schema:
     """The block, its tools and the plugin's extras."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or default_selection()
     return {
         "block": sim_block(catalog),
         "tools": sim_tools(catalog),
