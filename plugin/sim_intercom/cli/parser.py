@@ -133,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--webhook-secret-file", metavar="PATH", help="sign them with the client secret in PATH"
     )
+    sandbox.add_argument("--oauth-client-id", metavar="ID", help="its OAuth app's client id")
+    sandbox.add_argument(
+        "--oauth-client-secret-file", metavar="PATH", help="that app's client secret is here"
+    )
+    sandbox.add_argument(
+        "--oauth-redirect-url",
+        action="append",
+        metavar="URL",
+        help="a redirect URL registered for the app (repeatable; default: any https URL)",
+    )
 
     mcp = parser_for("mcp", help="serve every tool over MCP (stdio, or Streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")

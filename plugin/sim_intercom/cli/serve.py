@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..settings import is_loopback
@@ -25,6 +25,9 @@ from .common import (
     one_line,
     read_secret_file,
 )
+
+if TYPE_CHECKING:
+    from ..sandbox.oauth import OAuthApp
 
 MCP_MISSING = "the MCP server needs the MCP SDK: pip install 'sim-intercom[mcp]'"
 
@@ -82,6 +85,33 @@ def _webhook_secret(args: argparse.Namespace) -> str | None:
     return read_secret_file(args.webhook_secret_file, "--webhook-secret-file", args.secrets)
 
 
+def _sandbox_oauth_app(args: argparse.Namespace) -> tuple[OAuthApp, bool]:
+    """The OAuth app the sandbox knows, from --oauth-client-id and --oauth-client-secret-file,
+    or made up (True) when neither is given."""
+    from ..sandbox.oauth import OAuthApp
+
+    client_id, secret_file = args.oauth_client_id, args.oauth_client_secret_file
+    if bool(client_id) != bool(secret_file):
+        raise UsageError("--oauth-client-id and --oauth-client-secret-file go together")
+    for url in args.oauth_redirect_url or ():
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise UsageError(f"--oauth-redirect-url must be an http(s) URL: {one_line(url, 80)}")
+    redirects = tuple(args.oauth_redirect_url or ())
+    if not client_id:
+        made_up = OAuthApp.made_up()
+        return OAuthApp(made_up.client_id, made_up.client_secret, redirects), True
+    secret = read_secret_file(secret_file, "--oauth-client-secret-file", args.secrets)
+    return OAuthApp(client_id, secret, redirects), False
+
+
+def _print_sandbox_oauth(base_url: str, app: OAuthApp, made_up: bool) -> None:
+    print(f"  OAuth     client id {app.client_id}")
+    if made_up:  # a made-up secret is shown once, or nobody could use it
+        print(f"            client secret {app.client_secret}")
+    print(f"            authorize {base_url}/oauth")
+    print(f"            token     {base_url}/auth/eagle/token")
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from ..sandbox import SandboxServer, Workspace
 
@@ -92,8 +122,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         )
     limit, window = parse_rate_limit(args.rate_limit)
     webhook_secret = _webhook_secret(args)
+    oauth_app, made_up = _sandbox_oauth_app(args)
     started = time.perf_counter()
-    workspace = Workspace(seed="empty" if args.empty else "default", contacts=args.contacts)
+    workspace = Workspace(
+        seed="empty" if args.empty else "default", contacts=args.contacts, oauth=oauth_app
+    )
     seeded = time.perf_counter() - started
     server = SandboxServer(
         workspace,
@@ -127,6 +160,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             if args.webhook_url:
                 signed = "signed" if webhook_secret else "unsigned"
                 print(f"  webhooks  {signed}, to {args.webhook_url}")
+            _print_sandbox_oauth(server.base_url, oauth_app, made_up)
             print(
                 f"Try: {TOKEN_ENV}={server.token} sim-intercom run intercom_list_contacts "
                 f"per_page=5 --base-url {server.base_url}"
