@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..settings import is_loopback
+from . import remote
 from .common import (
     EXIT_OK,
     TOKEN_ENV,
@@ -29,6 +30,7 @@ from .common import (
 if TYPE_CHECKING:
     from ..sandbox.oauth import OAuthApp
 
+DEFAULT_MCP_PORT = 8182
 MCP_MISSING = "the MCP server needs the MCP SDK: pip install 'sim-intercom[mcp]'"
 
 
@@ -185,6 +187,21 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
     def ready(url: str) -> None:
         print(f"sim-intercom MCP server listening on {url}", file=sys.stderr, flush=True)
+
+    if args.action == "keygen":
+        return remote.cmd_keygen(args)
+    remote.check_remote_options(args)
+    if args.http and args.auth is None and not is_loopback(args.host):
+        raise UsageError(f"--host {one_line(args.host, 80)}: {remote.NEEDS_AUTH}")
+    if args.auth is not None:
+        try:
+            with sigterm_interrupts():
+                remote.serve_remote(args, DEFAULT_MCP_PORT if args.port is None else args.port)
+        except KeyboardInterrupt:
+            pass
+        except OSError as exc:
+            raise _cannot_listen(args.host, args.port or 0, exc) from None
+        return EXIT_OK
 
     with ExitStack() as stack:
         credentials = connection(args, stack)
