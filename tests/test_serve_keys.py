@@ -199,9 +199,11 @@ def test_a_selection_never_exceeds_the_tenants_allowance(deployment: Deployment)
 
 
 def test_a_read_only_tenant_cannot_call_a_writing_tool(deployment: Deployment) -> None:
-    with client_session(deployment.local.url, bearer(deployment.globex_key)) as session:
-        with pytest.raises(MCPError, match="Unknown tool"):
-            session.call_tool("intercom_delete_contact", {"contactId": "6762f0dd0000000000000001"})
+    with (
+        client_session(deployment.local.url, bearer(deployment.globex_key)) as session,
+        pytest.raises(MCPError, match="Unknown tool"),
+    ):
+        session.call_tool("intercom_delete_contact", {"contactId": "6762f0dd0000000000000001"})
 
 
 def test_an_unknown_toolset_is_a_400_naming_the_valid_ones(deployment: Deployment) -> None:
