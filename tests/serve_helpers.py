@@ -18,9 +18,19 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio.from_thread
+import anyio.to_thread
 import httpx2
+import requests
+from mcp.client.auth import OAuthClientProvider
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.auth import (
+    AuthorizationCodeResult,
+    OAuthClientInformationFull,
+    OAuthClientMetadata,
+    OAuthToken,
+)
+from pydantic import AnyUrl
 
 from mcp_helpers import (
     CALL_TIMEOUT,
@@ -177,3 +187,78 @@ MCP_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, 
 def rpc(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """A JSON-RPC request body, for raw HTTP tests."""
     return {"jsonrpc": "2.0", "id": 1, "method": method, "params": params or {}}
+
+
+REDIRECT_URI = "http://localhost:3030/callback"  # the client's; never reached, only read
+
+
+class MemoryTokens:
+    """The SDK's `TokenStorage`, in memory: what an MCP client keeps between sessions."""
+
+    def __init__(self) -> None:
+        self.tokens: OAuthToken | None = None
+        self.client_info: OAuthClientInformationFull | None = None
+
+    async def get_tokens(self) -> OAuthToken | None:
+        return self.tokens
+
+    async def set_tokens(self, tokens: OAuthToken) -> None:
+        self.tokens = tokens
+
+    async def get_client_info(self) -> OAuthClientInformationFull | None:
+        return self.client_info
+
+    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
+        self.client_info = client_info
+
+
+class Browser:
+    """The person's browser in an OAuth sign-in: follows redirects from the server's
+    `/authorize` through Intercom (the sandbox approves at once) and the server's callback
+    until the client's redirect URI, and keeps what arrives there. `first_port`, when
+    given, sends the first request to another replica than the URL names."""
+
+    def __init__(self, first_port: int | None = None) -> None:
+        self.first_port = first_port
+        self.visited: list[str] = []
+        self.arrived: dict[str, str] = {}
+
+    def follow(self, url: str) -> None:
+        if self.first_port is not None:
+            url = str(httpx2.URL(url).copy_with(port=self.first_port))
+        for _ in range(10):
+            self.visited.append(url)
+            if url.startswith(REDIRECT_URI):
+                query = httpx2.URL(url).params
+                self.arrived = {key: query[key] for key in query}
+                return
+            answer = requests.get(url, allow_redirects=False, timeout=15)
+            if answer.status_code not in (302, 303, 307):
+                raise AssertionError(f"{url} answered {answer.status_code}: {answer.text[:300]}")
+            url = answer.headers["Location"]
+        raise AssertionError("too many redirects")
+
+    async def redirect_handler(self, url: str) -> None:
+        await anyio.to_thread.run_sync(self.follow, url)
+
+    async def callback_handler(self) -> AuthorizationCodeResult:
+        return AuthorizationCodeResult(
+            code=self.arrived["code"], state=self.arrived.get("state"), iss=self.arrived.get("iss")
+        )
+
+
+def oauth_client(server_url: str, browser: Browser, storage: MemoryTokens) -> OAuthClientProvider:
+    """The SDK's OAuth support, as an MCP client (Claude, Cursor) uses it."""
+    metadata = OAuthClientMetadata(
+        client_name="sim-intercom tests",
+        redirect_uris=[AnyUrl(REDIRECT_URI)],
+        grant_types=["authorization_code", "refresh_token"],
+        response_types=["code"],
+    )
+    return OAuthClientProvider(
+        server_url=server_url,
+        client_metadata=metadata,
+        storage=storage,
+        redirect_handler=browser.redirect_handler,
+        callback_handler=browser.callback_handler,
+    )

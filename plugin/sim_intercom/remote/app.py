@@ -32,7 +32,7 @@ from mcp.server.auth.routes import (
     create_auth_routes,
     create_protected_resource_routes,
 )
-from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
+from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
@@ -222,15 +222,27 @@ def build_app(config: RemoteConfig) -> Starlette:
         public = config.oauth.public_url
         provider = IntercomOAuthProvider(config.oauth, config.store, public + MCP_PATH)
         verifier = provider
-        resource = AnyHttpUrl(public + MCP_PATH)
+        # The SDK's settings model keeps a path-less issuer as written (no trailing slash):
+        # RFC 8414 compares issuers as strings.
+        settings = AuthSettings.model_validate(
+            {
+                "issuer_url": public,
+                "resource_server_url": public + MCP_PATH,
+                "validate_token_resource": False,  # the provider checks the resource itself
+                "client_registration_options": ClientRegistrationOptions(enabled=True),
+                "revocation_options": RevocationOptions(enabled=True),
+            }
+        )
+        issuer, resource = settings.issuer_url, settings.resource_server_url
+        assert resource is not None
         metadata_url = build_resource_metadata_url(resource)
         routes += create_auth_routes(
             provider,
-            issuer_url=AnyHttpUrl(public),
-            client_registration_options=ClientRegistrationOptions(enabled=True),
-            revocation_options=RevocationOptions(enabled=True),
+            issuer_url=issuer,
+            client_registration_options=settings.client_registration_options,
+            revocation_options=settings.revocation_options,
         )
-        metadata = create_protected_resource_routes(resource, [AnyHttpUrl(public)])
+        metadata = create_protected_resource_routes(resource, [issuer])
         routes += metadata
         # The root path too, where a client looks when it was not told where to look.
         routes.append(

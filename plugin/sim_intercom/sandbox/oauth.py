@@ -151,3 +151,8 @@ class OAuth:
         """Whether `token` is an access token this room issued."""
         with self._lock:
             return token in self._tokens
+
+    def issued(self) -> list[str]:
+        """Every access token this room has issued (and still knows), oldest first."""
+        with self._lock:
+            return list(self._tokens)
