@@ -241,3 +241,25 @@ def test_losing_redis_fails_closed(
     # Redis came back empty: the token is unknown, and nobody gets in without one.
     answer = post(deployment.url, rpc("tools/list"), bearer(signed_in.access_token))
     assert answer.status_code == 401
+
+
+def test_a_refresh_token_rotates_and_a_revoked_one_is_gone(deployment: Deployment) -> None:
+    first = SignedIn(deployment)
+    client, tokens = first.storage.client_info, first.storage.tokens
+    assert client is not None and tokens is not None and tokens.refresh_token
+    credentials = {"client_id": client.client_id, "client_secret": client.client_secret or ""}
+    refresh = {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token}
+    answer = requests.post(deployment.public + "/token", data={**refresh, **credentials}, timeout=5)
+    assert answer.status_code == 200, answer.text
+    renewed = answer.json()
+    again = requests.post(deployment.public + "/token", data={**refresh, **credentials}, timeout=5)
+    assert again.status_code == 400  # a refresh token is used once
+    assert post(deployment.url, rpc("tools/list"), bearer(tokens.access_token)).status_code == 401
+    assert (
+        post(deployment.url, rpc("tools/list"), bearer(renewed["access_token"])).status_code == 200
+    )
+    revoke = {"token": renewed["refresh_token"], "token_type_hint": "refresh_token", **credentials}
+    assert requests.post(deployment.public + "/revoke", data=revoke, timeout=5).status_code == 200
+    assert (
+        post(deployment.url, rpc("tools/list"), bearer(renewed["access_token"])).status_code == 401
+    )

@@ -69,6 +69,7 @@ class TenantToken(AccessToken):
     never rendered: it holds the Intercom token."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
+    token: str = Field(repr=False)
     tenant: Any = Field(default=None, exclude=True, repr=False)
 
 
@@ -80,6 +81,7 @@ class BoundCode(AuthorizationCode):
 
 class BoundRefreshToken(RefreshToken):
     intercom_token: str = Field(exclude=True, repr=False)
+    access: str | None = None  # the sha256 of the access token issued with it
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,8 @@ class IntercomOAuthProvider:
     ) -> OAuthToken:
         if await self._run(self.store.take, "refresh", refresh_token.token) is None:
             raise TokenError("invalid_grant", "the refresh token was already used")
+        if refresh_token.access:  # rotated: the access token issued beside it goes too
+            await self._run(self.store.forget, "access", refresh_token.access)
         return await self._issue(client, refresh_token, refresh_token.intercom_token, scopes)
 
     async def _issue(
@@ -297,7 +301,7 @@ class IntercomOAuthProvider:
             return None
         intercom_token = str(record.pop("intercom_token"))
         return TenantToken.model_validate(
-            {**record, "token": _digest(token), "tenant": self.settings.tenant(intercom_token)}
+            {**record, "token": token, "tenant": self.settings.tenant(intercom_token)}
         )
 
     async def verify_token(self, token: str) -> TenantToken | None:
@@ -319,9 +323,13 @@ class IntercomOAuthProvider:
         raise TokenError("unsupported_grant_type", "only authorization codes and refresh tokens")
 
     async def revoke_token(self, token: TenantToken | BoundRefreshToken) -> None:
+        """Forget the token; a refresh token takes the access token issued with it along."""
         if isinstance(token, BoundRefreshToken):
             await self._run(self.store.delete, "refresh", token.token)
-        # An access token is known here by its digest only; it expires within the hour.
+            if token.access:
+                await self._run(self.store.forget, "access", token.access)
+        else:
+            await self._run(self.store.delete, "access", token.token)
 
 
 def _digest(token: str) -> str:

@@ -58,6 +58,11 @@ class Store(Protocol):
 
     def delete(self, kind: str, ident: str) -> None: ...
 
+    def forget(self, kind: str, digest: str) -> None:
+        """Delete the record whose id has this sha256 (`hashed`): for a record known only
+        by another record that names it."""
+        ...
+
     def healthy(self) -> bool: ...
 
 
@@ -103,8 +108,11 @@ class MemoryStore:
         return self._find(kind, ident, remove=True)
 
     def delete(self, kind: str, ident: str) -> None:
+        self.forget(kind, hashed(ident))
+
+    def forget(self, kind: str, digest: str) -> None:
         with self._lock:
-            self._kinds.get(kind, OrderedDict()).pop(hashed(ident), None)
+            self._kinds.get(kind, OrderedDict()).pop(digest, None)
 
     def healthy(self) -> bool:
         return True
@@ -150,6 +158,9 @@ class RedisStore:
 
     def _key(self, kind: str, ident: str) -> str:
         return f"{self.prefix}{kind}:{hashed(ident)}"
+
+    def forget(self, kind: str, digest: str) -> None:
+        self._call("delete", lambda: self.client.delete(f"{self.prefix}{kind}:{digest}"))
 
     def _call(self, what: str, work: Callable[[], Any]) -> Any:
         try:
