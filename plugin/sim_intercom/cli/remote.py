@@ -66,7 +66,7 @@ def _url(value: str | None, option: str, required: bool = False) -> str | None:
 
 
 def _store(args: argparse.Namespace, needs_key: bool) -> Any:
-    from ..remote.store import open_store
+    from ..remote.store import fernet_key, open_store
 
     config, problems = read_config({})
     if problems or config is None:
@@ -75,6 +75,10 @@ def _store(args: argparse.Namespace, needs_key: bool) -> Any:
     secret = None
     if args.store_key_file:
         secret = read_secret_file(args.store_key_file, "--store-key-file", args.secrets)
+        try:
+            fernet_key(secret)
+        except ValueError as exc:
+            raise UsageError(f"--store-key-file: {exc}") from None
     elif url and needs_key:
         raise UsageError("a Redis store (SIM_INTERCOM_STORE) needs --store-key-file to seal tokens")
     try:
