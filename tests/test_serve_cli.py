@@ -35,6 +35,7 @@ APP = ["--http", "--auth", "oauth", *OAUTH, "--oauth-client-secret-file", "{secr
         (["--http", "--auth", "keys"], "--auth keys needs --keys-file PATH"),
         (["--http", "--auth", "keys", "--keys-file", "{missing}"], "--keys-file: cannot read"),
         (["--http", "--auth", "keys", "--sandbox"], "--sandbox does not apply to --auth"),
+        (["--http", "--auth", "keys", "--region", "eu"], "--region does not apply to --auth keys"),
         (["--http", "--auth", "oauth"], "--auth oauth needs --public-url"),
         (["--http", "--auth", "oauth", "--public-url", "http://tools.example.com"], "https"),
         (["--http", "--auth", "oauth", *OAUTH], "needs --oauth-client-id and --oauth-client"),

@@ -52,6 +52,9 @@ def check_remote_options(args: argparse.Namespace) -> None:
     if args.sandbox or args.token_file:
         option = "--sandbox" if args.sandbox else "--token-file"
         raise UsageError(f"{option} does not apply to --auth: each tenant brings its own token")
+    if args.auth == "keys" and (args.region or args.base_url):
+        option = "--region" if args.region else "--base-url"
+        raise UsageError(f"{option} does not apply to --auth keys: the keys file names each API")
 
 
 def _url(value: str | None, option: str, required: bool = False) -> str | None:
