@@ -56,7 +56,9 @@ def test_the_sandbox_stops_cleanly_on_sigterm():
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()
     ) as process:
         try:
-            banner = [process.stdout.readline() for _ in range(5)]
+            banner = [process.stdout.readline()]
+            while banner[-1] not in ("Press Ctrl+C to stop.\n", ""):
+                banner.append(process.stdout.readline())
             assert banner[0] == "Intercom sandbox listening\n"
             assert banner[-1] == "Press Ctrl+C to stop.\n"
             process.send_signal(signal.SIGTERM)

@@ -47,6 +47,10 @@ class Setting:
     integer: bool = False
     exclusive_minimum: bool = False
 
+    @property
+    def envs(self) -> tuple[str, ...]:
+        return (self.env,)
+
     def describe_bounds(self) -> str:
         low = "more than" if self.exclusive_minimum else "at least"
         kind = "a whole number" if self.integer else "a number of seconds"
@@ -87,7 +91,8 @@ REDIS_MISSING = "needs the redis extra: pip install 'sim-intercom[redis]'"
 
 @dataclass(frozen=True)
 class StoreSetting:
-    """Where workers share the rate-limit budget: a Redis URL, or None for this process only.
+    """Where workers share state (the rate-limit budget; a remote MCP server's sessions and
+    tokens): a Redis URL, or None for this process only.
 
     Its problems never quote the value: a Redis URL may carry a password.
     """
@@ -95,6 +100,11 @@ class StoreSetting:
     name: str
     env: str
     default: str | None = None
+    legacy_envs: tuple[str, ...] = ()  # older names, read when `env` is not set
+
+    @property
+    def envs(self) -> tuple[str, ...]:
+        return (self.env, *self.legacy_envs)
 
     def describe_bounds(self) -> str:
         return (
@@ -123,7 +133,9 @@ class StoreSetting:
         return url
 
 
-RATE_STORE = StoreSetting("rateStore", "SIM_INTERCOM_RATE_STORE")
+RATE_STORE = StoreSetting(
+    "rateStore", "SIM_INTERCOM_STORE", legacy_envs=("SIM_INTERCOM_RATE_STORE",)
+)
 
 
 @functools.cache
@@ -238,6 +250,9 @@ class _Readable(Protocol[T]):
     @property
     def default(self) -> T: ...
 
+    @property
+    def envs(self) -> tuple[str, ...]: ...
+
     def parse(self, value: Any) -> T | None: ...
 
     def describe_bounds(self) -> str: ...
@@ -265,8 +280,9 @@ def _where(
     """Which gives the setting: its credential, its environment variable, or neither."""
     if credentials.get(setting.name) not in (None, ""):
         return setting.name
-    if environ.get(setting.env, "").strip():
-        return setting.env
+    for env in setting.envs:
+        if environ.get(env, "").strip():
+            return env
     return None
 
 

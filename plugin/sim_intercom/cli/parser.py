@@ -75,7 +75,13 @@ Its token is the public value sandbox-token, so it serves on loopback only unles
 
 In an MCP client's config: {{"command": "sim-intercom", "args": ["mcp"],
 "env": {{"{TOKEN_ENV}": "..."}}}}. Over HTTP the endpoint is
-http://127.0.0.1:PORT/mcp, on loopback only. The SIM_INTERCOM_* settings apply.""",
+http://127.0.0.1:PORT/mcp, on loopback only. The SIM_INTERCOM_* settings apply.
+
+Serving a team (any other address needs authentication; docs/serving.md):
+  sim-intercom mcp keygen --name acme          a client key and its keys-file line
+  sim-intercom mcp --http --host 0.0.0.0 --auth keys --keys-file tenants.yaml
+  sim-intercom mcp --http --host 0.0.0.0 --auth oauth --public-url https://mcp.example.com \\
+      --oauth-client-id ID --oauth-client-secret-file secret.txt""",
     "webhook": """\
   sim-intercom webhook serve --secret-file ~/.intercom-client-secret
   sim-intercom webhook serve --secret-file secret.txt --port 0 --trigger intercom_conversation_reply
@@ -155,6 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--webhook-secret-file", metavar="PATH", help="sign them with the client secret in PATH"
     )
+    sandbox.add_argument("--oauth-client-id", metavar="ID", help="its OAuth app's client id")
+    sandbox.add_argument(
+        "--oauth-client-secret-file", metavar="PATH", help="that app's client secret is here"
+    )
+    sandbox.add_argument(
+        "--oauth-redirect-url",
+        action="append",
+        metavar="URL",
+        help="a redirect URL registered for the app (repeatable; default: any https URL)",
+    )
 
     mcp = parser_for("mcp", help="serve the tools over MCP (stdio, or Streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")
@@ -170,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="start with list_toolsets, get_toolset_tools and enable_toolset only; "
         "the client enables what it needs",
     )
+    _remote_options(mcp)
 
     webhook = parser_for("webhook", help="receive Intercom webhooks for a trigger, by hand")
     actions = webhook.add_subparsers(dest="action", title="actions", metavar="ACTION")
@@ -218,6 +235,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser_for("demo", help="run a support workflow against the sandbox")
     return parser
+
+
+def _remote_options(mcp: argparse.ArgumentParser) -> None:
+    """`mcp --auth ...` (a remote server for a team; docs/serving.md) and `mcp keygen`."""
+    remote = mcp.add_argument_group("serving a team (with --http; see docs/serving.md)")
+    remote.add_argument(
+        "--auth", choices=["keys", "oauth"], help="authenticate clients (needed off loopback)"
+    )
+    remote.add_argument("--keys-file", metavar="PATH", help="tenants and their key hashes")
+    remote.add_argument("--public-url", metavar="URL", help="the origin clients reach (oauth)")
+    remote.add_argument("--oauth-client-id", metavar="ID", help="your Intercom app's client id")
+    remote.add_argument(
+        "--oauth-client-secret-file", metavar="PATH", help="its client secret is here"
+    )
+    remote.add_argument("--oauth-authorize-url", metavar="URL", help="Intercom's, by default")
+    remote.add_argument("--oauth-token-url", metavar="URL", help="Intercom's, by default")
+    remote.add_argument(
+        "--store-key-file", metavar="PATH", help="secret that seals tokens in Redis"
+    )
+    actions = mcp.add_subparsers(dest="action", title="actions", metavar="ACTION")
+    keygen = actions.add_parser(
+        "keygen",
+        help="make a client key for a tenant and print the keys-file line that admits it",
+        description="Make a client key for a tenant; print it and the keys-file line to add.",
+    )
+    keygen.add_argument("--name", required=True, help="the tenant's name, e.g. acme")
 
 
 def _connection_options(parser: argparse.ArgumentParser, *, token_argument: bool = True) -> None:

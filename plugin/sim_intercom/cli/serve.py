@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..settings import is_loopback
+from . import remote
 from .common import (
     CLEAR_TO_END,
     EXIT_OK,
@@ -31,7 +32,9 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..sandbox import Workspace
+    from ..sandbox.oauth import OAuthApp
 
+DEFAULT_MCP_PORT = 8182
 MCP_MISSING = (
     "the MCP server needs the MCP SDK, the mcp extra: pip install 'sim-intercom[mcp]', "
     "or in a clone of the repository pip install -e '.[mcp]'"
@@ -111,6 +114,33 @@ def _generate_contacts(workspace: Workspace, count: int) -> None:
             print(flush=True)
 
 
+def _sandbox_oauth_app(args: argparse.Namespace) -> tuple[OAuthApp, bool]:
+    """The OAuth app the sandbox knows, from --oauth-client-id and --oauth-client-secret-file,
+    or made up (True) when neither is given."""
+    from ..sandbox.oauth import OAuthApp
+
+    client_id, secret_file = args.oauth_client_id, args.oauth_client_secret_file
+    if bool(client_id) != bool(secret_file):
+        raise UsageError("--oauth-client-id and --oauth-client-secret-file go together")
+    for url in args.oauth_redirect_url or ():
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise UsageError(f"--oauth-redirect-url must be an http(s) URL: {one_line(url, 80)}")
+    redirects = tuple(args.oauth_redirect_url or ())
+    if not client_id:
+        made_up = OAuthApp.made_up()
+        return OAuthApp(made_up.client_id, made_up.client_secret, redirects), True
+    secret = read_secret_file(secret_file, "--oauth-client-secret-file", args.secrets)
+    return OAuthApp(client_id, secret, redirects), False
+
+
+def _print_sandbox_oauth(base_url: str, app: OAuthApp, made_up: bool) -> None:
+    print(f"  OAuth     client id {app.client_id}")
+    if made_up:  # a made-up secret is shown once, or nobody could use it
+        print(f"            client secret {app.client_secret}")
+    print(f"            authorize {base_url}/oauth")
+    print(f"            token     {base_url}/auth/eagle/token")
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from ..sandbox import SandboxServer, Workspace
     from ..sandbox.seed import MAX_GENERATED_CONTACTS
@@ -127,8 +157,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         )
     limit, window = parse_rate_limit(args.rate_limit)
     webhook_secret = _webhook_secret(args)
+    oauth_app, made_up = _sandbox_oauth_app(args)
     started = time.perf_counter()
-    workspace = Workspace(seed="empty" if args.empty else "default")
+    workspace = Workspace(seed="empty" if args.empty else "default", oauth=oauth_app)
     if args.contacts:
         _generate_contacts(workspace, args.contacts)
     seeded = time.perf_counter() - started
@@ -164,6 +195,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             if args.webhook_url:
                 signed = "signed" if webhook_secret else "unsigned"
                 print(f"  webhooks  {signed}, to {args.webhook_url}")
+            _print_sandbox_oauth(server.base_url, oauth_app, made_up)
             print(
                 f"Try: {TOKEN_ENV}={server.token} sim-intercom run intercom_list_contacts "
                 f"per_page=5 --base-url {server.base_url}"
@@ -192,6 +224,21 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
     def ready(url: str) -> None:
         print(f"sim-intercom MCP server listening on {url}", file=sys.stderr, flush=True)
+
+    if args.action == "keygen":
+        return remote.cmd_keygen(args)
+    remote.check_remote_options(args)
+    if args.http and args.auth is None and not is_loopback(args.host):
+        raise UsageError(f"--host {one_line(args.host, 80)}: {remote.NEEDS_AUTH}")
+    if args.auth is not None:
+        try:
+            with sigterm_interrupts():
+                remote.serve_remote(args, DEFAULT_MCP_PORT if args.port is None else args.port)
+        except KeyboardInterrupt:
+            pass
+        except OSError as exc:
+            raise _cannot_listen(args.host, args.port or 0, exc) from None
+        return EXIT_OK
 
     with ExitStack() as stack:
         credentials = connection(args, stack)

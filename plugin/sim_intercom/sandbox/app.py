@@ -26,13 +26,14 @@ from .errors import (
     Unauthorized,
 )
 from .ratelimit import RateLimiter
-from .routes import ROUTES, Call, Empty, Handler
+from .routes import PUBLIC_ROUTES, ROUTES, Call, Empty, Handler, PublicHandler, Redirect, Route
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 JSON_TYPE = "application/json; charset=utf-8"
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass
@@ -105,6 +106,25 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _decode_form(body: bytes | None) -> dict[str, Any]:
+    text = (body or b"").decode("utf-8")
+    return dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+
+
+def _public_route(method: str, target: str) -> tuple[Route[PublicHandler], dict[str, str]] | None:
+    """The token-less route (and its path parameters) `target` asks for, or None."""
+    wanted = "GET" if method == "HEAD" else method
+    try:
+        segments = _segments(urlsplit(target).path)
+    except UnicodeDecodeError:
+        return None
+    for route in PUBLIC_ROUTES if segments else ():
+        found = _match(route.path, segments or [])
+        if found is not None and route.method == wanted:
+            return route, found
+    return None
+
+
 def find_route(method: str, segments: list[str] | None) -> tuple[Handler, dict[str, str]]:
     """The handler and path parameters; 404 for an unknown path, 405 (with `Allow`) for a
     wrong method. HEAD is answered as GET; the transport leaves the body out."""
@@ -142,6 +162,9 @@ class SandboxApp:
     def handle(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
     ) -> Reply:
+        public = _public_route(method.upper(), target)
+        if public is not None:
+            return self._answer_public(*public, target, headers, body)
         return self._answer(
             headers, lambda: self._dispatch(method.upper(), target, body), f"{method} {target}"
         )
@@ -175,11 +198,44 @@ class SandboxApp:
             failure = SandboxError("The sandbox failed on this request", code="server_error")
             return json_reply(500, failure.body(request_id), request_id, extra)
 
+    def _answer_public(
+        self,
+        route: Route[PublicHandler],
+        path: dict[str, str],
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+    ) -> Reply:
+        """A path that takes no access token (OAuth): no rate limit; a form body is read as
+        a JSON one; a `Redirect` is a 302."""
+        request_id = uuid.uuid4().hex
+        try:
+            query = dict(parse_qsl(urlsplit(target).query, keep_blank_values=True, errors="strict"))
+            if body is not None and len(body) > MAX_BODY_BYTES:
+                raise too_large()
+            form = (_header(headers, "Content-Type") or "").lower().startswith(FORM_TYPE)
+            fields = _decode_form(body) if form else _decode_body(body)
+            with self.workspace.lock:
+                result = route.handler(self.workspace, Call(path, query, fields))
+            if isinstance(result, Redirect):
+                return Reply(302, b"", {"Location": result.location, "X-Request-Id": request_id})
+            return json_reply(200, result, request_id, {})
+        except UnicodeDecodeError:
+            error = BadRequest("The request is not valid UTF-8")
+            return json_reply(error.status, error.body(request_id), request_id, {})
+        except SandboxError as error:
+            return json_reply(error.status, error.body(request_id), request_id, error.headers)
+
     def _authenticate(self, headers: Mapping[str, str]) -> None:
         given = _header(headers, "Authorization") or ""
         scheme, _, token = given.partition(" ")
         expected = self.workspace.token.encode()
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+        token = token.strip()
+        if scheme.lower() != "bearer":
+            raise Unauthorized()
+        if not hmac.compare_digest(token.encode(), expected) and not self.workspace.oauth.accepts(
+            token
+        ):
             raise Unauthorized()
 
     def _take_allowance(self) -> dict[str, str]:

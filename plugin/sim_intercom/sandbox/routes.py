@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import params, render
 from .paging import numbered_page
@@ -36,19 +36,31 @@ class Empty:
     status: int
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 answer sending the client on to `location`."""
+
+    location: str
+
+
 Handler = Callable[["Workspace", Call], "Json | Empty"]
+PublicHandler = Callable[["Workspace", Call], "Json | Redirect"]
+H = TypeVar("H", Handler, PublicHandler)
 
 
 @dataclass(frozen=True)
-class Route:
+class Route(Generic[H]):
     """A method on a path template, and the handler that answers it."""
 
     method: str
     path: str
-    handler: Handler
+    handler: H
 
 
-ROUTES: list[Route] = []
+ROUTES: list[Route[Handler]] = []
+# Paths outside Intercom's REST API that take no access token: its OAuth (`oauth.py`).
+# A form body is read as a JSON body would be.
+PUBLIC_ROUTES: list[Route[PublicHandler]] = []
 
 
 def route(method: str, path: str) -> Callable[[Handler], Handler]:
@@ -56,6 +68,16 @@ def route(method: str, path: str) -> Callable[[Handler], Handler]:
 
     def register(handler: Handler) -> Handler:
         ROUTES.append(Route(method, path, handler))
+        return handler
+
+    return register
+
+
+def public_route(method: str, path: str) -> Callable[[PublicHandler], PublicHandler]:
+    """Register the decorated handler for `method` on `path`, answered without a token."""
+
+    def register(handler: PublicHandler) -> PublicHandler:
+        PUBLIC_ROUTES.append(Route(method, path, handler))
         return handler
 
     return register
@@ -314,3 +336,25 @@ def update_ticket(w: Workspace, call: Call) -> Json:
 @route("POST", "/messages")
 def create_message(w: Workspace, call: Call) -> Json:
     return render.message(w.messages.create(params.new_message(call.body)))
+
+
+# OAuth (app.intercom.com/oauth and api.intercom.io/auth/eagle/token, on one host here)
+
+
+@public_route("GET", "/oauth")
+def authorize(w: Workspace, call: Call) -> Redirect:
+    """Approve at once: the sandbox has no person to ask."""
+    query = call.query
+    location = w.oauth.redirect_for(
+        query.get("client_id", ""), query.get("redirect_uri"), query.get("state")
+    )
+    return Redirect(location)
+
+
+@public_route("POST", "/auth/eagle/token")
+def eagle_token(w: Workspace, call: Call) -> Json:
+    """The code, client id and secret, from the body or (as some clients send) the query."""
+    given = {**call.query, **call.body}
+    fields = [str(given.get(name) or "") for name in ("code", "client_id", "client_secret")]
+    token = w.oauth.exchange(*fields)
+    return {"token_type": "Bearer", "token": token, "access_token": token}

@@ -8,6 +8,7 @@ from .contacts import Contacts
 from .conversations import Conversations
 from .messages import Messages
 from .notes import Events, Notes
+from .oauth import OAuth, OAuthApp
 from .seed import check_generated_count, generate_contacts, seed_customers, seed_settings
 from .state import Clock, Listener, State
 from .tags import Tags
@@ -26,6 +27,8 @@ class Workspace:
     `clock` (Unix seconds, `time.time` by default) is the workspace's time: every timestamp it
     writes and its rate limit windows follow it, so a test can pass a clock it moves.
     Hold `lock` around each call when several threads share the workspace.
+    `oauth` is the app its OAuth knows (`oauth.OAuthApp`; made up when not given): tokens
+    issued for it work like `token`.
     """
 
     def __init__(
@@ -36,6 +39,7 @@ class Workspace:
         token: str = SANDBOX_TOKEN,
         clock: Clock | None = None,
         random_seed: int = 7,
+        oauth: OAuthApp | None = None,
     ) -> None:
         if seed not in SEEDS:
             raise ValueError(f"seed must be one of {SEEDS}, got {seed!r}")
@@ -52,6 +56,7 @@ class Workspace:
         self.tags = Tags(self.state)
         self.notes = Notes(self.state)
         self.events = Events(self.state, self.contacts)
+        self.oauth = OAuth(oauth if oauth is not None else OAuthApp.made_up(), self.state.clock)
         seed_settings(self.state)
         if seed == "default":
             seed_customers(self)
