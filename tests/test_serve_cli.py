@@ -66,3 +66,23 @@ def test_a_redis_store_needs_a_store_key(
     args = ["mcp", "--http", "--auth", "oauth", *OAUTH, "--oauth-client-secret-file"]
     assert main([*args, files["secret"]]) == 2
     assert "needs --store-key-file" in capsys.readouterr().err
+
+
+def test_an_oauth_tenant_gets_the_selection_the_command_was_given(
+    files: dict[str, str],
+) -> None:
+    from sim_intercom.cli.catalog import selection
+    from sim_intercom.cli.parser import build_parser
+    from sim_intercom.cli.remote import remote_config
+    from sim_intercom.manifest import default_catalog
+
+    args = build_parser().parse_args(
+        ["mcp", *[arg.format(**files) for arg in APP], "--toolsets", "contacts", "--read-only"]
+    )
+    args.secrets = []
+    config = remote_config(args, selection(args))
+    allowed = config.oauth.tenant("intercom-token").allowance()
+    catalog = default_catalog()
+    assert allowed
+    assert all(catalog.tools[tool].entry.toolset == "contacts" for tool in allowed)
+    assert all(catalog.tools[tool].entry.annotations.readOnlyHint for tool in allowed)

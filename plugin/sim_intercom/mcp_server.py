@@ -21,7 +21,6 @@ import codecs
 import json
 import os
 import signal
-import socket
 import sys
 import threading
 import weakref
@@ -52,6 +51,7 @@ from .dynamic import (
     DynamicToolsets,
 )
 from .exports import mcp_tools
+from .listening import listening_socket, url_authority
 from .manifest import Catalog, default_catalog
 from .selection import Selection, selection_from
 from .settings import TOKEN_CREDENTIAL, is_loopback, read_config, token_problem
@@ -377,15 +377,10 @@ def serve_http(
     import uvicorn
 
     server = build_server(credentials, selection, dynamic=dynamic)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = listening_socket(host, port, backlog=128)
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(128)
-        sock.setblocking(False)
         bound = sock.getsockname()[1]
-        authority = f"[{host}]" if family == socket.AF_INET6 else host
+        authority = url_authority(sock, host).rsplit(":", 1)[0]
         security = TransportSecuritySettings(
             enable_dns_rebinding_protection=True,
             allowed_hosts=[f"{authority}:*", "127.0.0.1:*", "localhost:*", "[::1]:*"],
@@ -406,7 +401,7 @@ def serve_http(
             timeout_graceful_shutdown=2,
         )
         if on_ready is not None:
-            on_ready(f"http://{authority}:{bound}{MCP_PATH}")
+            on_ready(f"http://{url_authority(sock, host)}{MCP_PATH}")
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from ..selection import Selection
 from ..settings import base_url_problem, read_config
 from .common import EXIT_OK, UsageError, one_line, read_secret_file
 
@@ -90,7 +91,9 @@ def _store(args: argparse.Namespace, needs_key: bool) -> Any:
         raise UsageError(f"--store-key-file: {exc}") from None
 
 
-def remote_config(args: argparse.Namespace) -> Any:
+def remote_config(args: argparse.Namespace, chosen: Selection | None = None) -> Any:
+    """The server's configuration; `chosen` (the command's selection flags) is what every
+    OAuth tenant may use (a keys tenant's allowance is in the keys file)."""
     from ..remote.app import RemoteConfig
 
     if args.auth == "keys":
@@ -103,10 +106,12 @@ def remote_config(args: argparse.Namespace) -> Any:
         except KeysFileError as exc:
             raise UsageError(f"--keys-file: {one_line(str(exc))}") from None
         return RemoteConfig("keys", _store(args, needs_key=False), keyring=keyring)
-    return RemoteConfig("oauth", _store(args, needs_key=True), oauth=_oauth_settings(args))
+    return RemoteConfig(
+        "oauth", _store(args, needs_key=True), oauth=_oauth_settings(args, chosen or Selection())
+    )
 
 
-def _oauth_settings(args: argparse.Namespace) -> Any:
+def _oauth_settings(args: argparse.Namespace, chosen: Selection) -> Any:
     from ..remote.oauth import (
         INTERCOM_AUTHORIZE_URL,
         INTERCOM_TOKEN_URL,
@@ -133,15 +138,16 @@ def _oauth_settings(args: argparse.Namespace) -> Any:
     if problems:
         raise UsageError("; ".join(str(problem) for problem in problems))
     assert public_url is not None
-    return OAuthSettings(public_url, app, connection)
+    toolsets = tuple(chosen.toolsets) if chosen.toolsets is not None else None
+    return OAuthSettings(public_url, app, connection, toolsets, chosen.tools, chosen.read_only)
 
 
-def serve_remote(args: argparse.Namespace, port: int) -> None:
+def serve_remote(args: argparse.Namespace, port: int, chosen: Selection | None = None) -> None:
     """Serve until SIGTERM or Ctrl+C (which the caller turns into a clean exit)."""
     from ..remote.access import configure
     from ..remote.server import serve
 
-    config = remote_config(args)
+    config = remote_config(args, chosen)
     configure(sys.stderr)
 
     def ready(url: str) -> None:

@@ -233,7 +233,9 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     if args.auth is not None:
         try:
             with sigterm_interrupts():
-                remote.serve_remote(args, DEFAULT_MCP_PORT if args.port is None else args.port)
+                remote.serve_remote(
+                    args, DEFAULT_MCP_PORT if args.port is None else args.port, chosen
+                )
         except KeyboardInterrupt:
             pass
         except OSError as exc:

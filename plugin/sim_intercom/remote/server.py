@@ -7,9 +7,9 @@ most `drain` seconds, and returns; the command then exits 0.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 
+from ..listening import listening_socket, url_authority
 from .app import MCP_PATH, RemoteConfig, build_app
 
 DRAIN_SECONDS = 10.0
@@ -28,16 +28,8 @@ def serve(
     import uvicorn
 
     app = build_app(config)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = listening_socket(host, port)
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # Accepted connections inherit it: an answer's head and body, written apart, must
-        # not wait for the client's delayed ACK (40 ms a request otherwise).
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((host, port))
-        sock.listen(1024)
-        sock.setblocking(False)
         bound = sock.getsockname()[1]
         uvicorn_config = uvicorn.Config(
             app,
@@ -49,8 +41,7 @@ def serve(
             server_header=False,
         )
         if on_ready is not None:
-            authority = f"[{host}]" if family == socket.AF_INET6 else host
-            on_ready(f"http://{authority}:{bound}{MCP_PATH}")
+            on_ready(f"http://{url_authority(sock, host)}{MCP_PATH}")
         uvicorn.Server(uvicorn_config).run(sockets=[sock])
     finally:
         sock.close()
