@@ -42,6 +42,11 @@ OBJECTS = {
     "tag": "tag",
     "note": "note",
     "intercom_error": "error",
+    # A: people
+    "data_attribute": "data_attribute",
+    "segment": "segment",
+    "subscription_type": "subscription_type",
+    "visitor": "visitor",
 }
 
 # Keywords carried over; everything else (example, x-*, required, additionalProperties,

@@ -6,12 +6,16 @@ from .admins import Admins
 from .companies import Companies
 from .contacts import Contacts
 from .conversations import Conversations
+from .data_attributes import DataAttributes
 from .messages import Messages
 from .notes import Events, Notes
-from .seed import generate_contacts, seed_customers, seed_settings
+from .seed import generate_contacts, seed_customers, seed_people, seed_settings
+from .segments import Segments
 from .state import Clock, Listener, State
 from .tags import Tags
+from .subscriptions import Subscriptions
 from .tickets import Tickets
+from .visitors import Visitors
 
 SANDBOX_TOKEN = "sandbox-token"
 SEEDS = ("default", "empty")
@@ -53,9 +57,14 @@ class Workspace:
         self.tags = Tags(self.state)
         self.notes = Notes(self.state)
         self.events = Events(self.state, self.contacts)
+        self.segments = Segments(self.state)
+        self.subscriptions = Subscriptions(self.state)
+        self.visitors = Visitors(self.state, self.contacts)
+        self.data_attributes = DataAttributes(self.state)
         seed_settings(self.state)
         if seed == "default":
             seed_customers(self)
+            seed_people(self)
         if contacts:
             generate_contacts(self.contacts, contacts, random_seed)
 
