@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -126,7 +127,7 @@ class Contacts:
         contact.blocked = True
         return self.archive(contact, True)
 
-    def companies_of(self, contact: Contact) -> list[Company]:
+    def companies_of(self, contact: Contact) -> builtins.list[Company]:
         found = (self.state.companies.get(each) for each in contact.company_ids or ())
         return [each for each in found if each is not None]
 
@@ -150,10 +151,10 @@ class Contacts:
         for company in self.companies_of(lead):
             self.attach_company(user, company.id)
         state.events.setdefault(user.id, []).extend(state.events.pop(lead.id, []))
-        for record in [*state.conversations.values(), *state.tickets.values()]:
-            if lead.id in record.contact_ids:
-                kept = [user.id if each == lead.id else each for each in record.contact_ids]
-                record.contact_ids = list(dict.fromkeys(kept))
+        for conversation in state.conversations.values():
+            conversation.contact_ids = _replaced(conversation.contact_ids, lead.id, user.id)
+        for ticket in state.tickets.values():
+            ticket.contact_ids = _replaced(ticket.contact_ids, lead.id, user.id)
         lead.tag_ids, lead.note_ids = None, None
         self.delete(lead.id)
         user.updated_at = state.now()
@@ -215,6 +216,11 @@ class Contacts:
             del by_email[contact.email.casefold()]
         if contact.external_id:
             self.state.contact_by_external_id.pop(contact.external_id, None)
+
+
+def _replaced(ids: list[str], old: str, new: str) -> list[str]:
+    """`ids` with `old` replaced by `new`, each id once."""
+    return [*dict.fromkeys(new if each == old else each for each in ids)]
 
 
 def _id_of(record: Contact) -> str:

@@ -594,7 +594,9 @@ def conversion(body: Body) -> Conversion:
     fields = check_body(body, CONVERT_BODY, ("type", "user", "visitor"))
     role = require_choice("type", fields["type"], ROLES)
     user = _one_visitor(fields["user"], "user.", with_email=True)
-    return Conversion(_one_visitor(fields["visitor"], "visitor.", with_email=True), role, user)
+    email = check_value("user.email", fields["user"].get("email"), "string?")
+    visitor = _one_visitor(fields["visitor"], "visitor.", with_email=True)
+    return Conversion(visitor, role, user, email or None)
 
 
 def _one_visitor(fields: Body, where: str, with_email: bool = False) -> ContactRef:

@@ -257,8 +257,8 @@ def seed_people(workspace: Workspace) -> None:
     state.subscription_types = {each.id: each for each in SUBSCRIPTION_TYPES}
     first = next(iter(state.contacts.values()))
     workspace.subscriptions.attach(first, "102", "opt_in")
-    for name in VISITORS:
-        workspace.visitors.add(name, created_at=state.now() - DAY)
+    for visitor_name in VISITORS:
+        workspace.visitors.add(visitor_name, created_at=state.now() - DAY)
     for email, external_id in EXTERNAL_IDS.items():
         contact = workspace.contacts.find(ContactRef("email", email))
         if contact is not None:

@@ -106,8 +106,10 @@ class Tags:
             if applied_id == tag.id and contact is not None:
                 self.untag_contact(contact, tag.id)
             state.contact_tags.pop((contact_id, tag.id), None)
-        for record in [*state.conversations.values(), *state.tickets.values()]:
-            record.tags = [each for each in record.tags if each.tag is not tag]
+        for conversation in state.conversations.values():
+            conversation.tags = [each for each in conversation.tags if each.tag is not tag]
+        for ticket in state.tickets.values():
+            ticket.tags = [each for each in ticket.tags if each.tag is not tag]
         del state.tags[tag.id]
         return tag
 

@@ -39,6 +39,7 @@ class Conversion:
     visitor: ContactRef
     role: str
     user: ContactRef
+    email: str | None = None
 
 
 class Visitors:
@@ -110,6 +111,7 @@ class Visitors:
         key = "external_id" if conversion.user.key == "user_id" else conversion.user.key
         values: dict[str, Any] = {
             "role": conversion.role,
+            "email": conversion.email,
             key: conversion.user.value,
             "name": visitor.name,
             "custom_attributes": visitor.custom_attributes or None,

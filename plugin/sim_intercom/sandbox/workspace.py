@@ -12,8 +12,8 @@ from .notes import Events, Notes
 from .seed import generate_contacts, seed_customers, seed_people, seed_settings
 from .segments import Segments
 from .state import Clock, Listener, State
-from .tags import Tags
 from .subscriptions import Subscriptions
+from .tags import Tags
 from .tickets import Tickets
 from .visitors import Visitors
 
