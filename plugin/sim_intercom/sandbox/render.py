@@ -176,6 +176,11 @@ def author(record: Author) -> Json:
     return {"type": record.type, "id": record.id, "name": record.name, "email": record.email}
 
 
+# Data types a definition may name but Intercom answers as another (the description's enum):
+# a list attribute is a string with `options`, a datetime a date.
+_ANSWERED_DATA_TYPES = {"options": "string", "datetime": "date"}
+
+
 def data_attribute(record: DataAttribute) -> Json:
     return {
         "type": "data_attribute",
@@ -185,7 +190,7 @@ def data_attribute(record: DataAttribute) -> Json:
         "full_name": f"custom_attributes.{record.name}" if record.custom else record.name,
         "label": record.label,
         "description": record.description or f"{record.label} of the {record.model}",
-        "data_type": record.data_type,
+        "data_type": _ANSWERED_DATA_TYPES.get(record.data_type, record.data_type),
         **({"options": list(record.options)} if record.options else {}),
         "api_writable": True,
         "messenger_writable": record.messenger_writable,
