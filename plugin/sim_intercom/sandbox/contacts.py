@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -47,6 +48,7 @@ class Contacts:
 
     def __init__(self, state: State) -> None:
         self.state = state
+        self.searches = search.Snapshots()
 
     def create(self, fields: ContactFields, *, created_at: int | None = None) -> Contact:
         """The one way a contact comes to be, whoever asks: checked, stored and indexed."""
@@ -104,11 +106,9 @@ class Contacts:
         return cursor_page(contacts, per_page, cursor, _id_of)
 
     def search(self, request: search.SearchRequest) -> Page[Contact]:
-        return search.find(self.active(), render.contact_for_search, request)
-
-    def active(self) -> dict[str, Contact]:
-        """The contacts lists and searches see: all but the archived."""
-        return {key: each for key, each in self.state.contacts.items() if not each.archived}
+        return search.find(
+            ActiveContacts(self.state.contacts), render.contact_for_search, request, self.searches
+        )
 
     def by_external_id(self, external_id: str) -> Contact:
         found = self.find(ContactRef("external_id", external_id))
@@ -216,6 +216,25 @@ class Contacts:
             del by_email[contact.email.casefold()]
         if contact.external_id:
             self.state.contact_by_external_id.pop(contact.external_id, None)
+
+
+class ActiveContacts(Mapping[str, Contact]):
+    """The contacts searches see, all but the archived, read through without a copy."""
+
+    def __init__(self, contacts: Mapping[str, Contact]) -> None:
+        self._contacts = contacts
+
+    def __getitem__(self, key: str) -> Contact:
+        contact = self._contacts[key]
+        if contact.archived:
+            raise KeyError(key)
+        return contact
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, each in self._contacts.items() if not each.archived)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _replaced(ids: list[str], old: str, new: str) -> list[str]:
