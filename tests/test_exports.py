@@ -382,7 +382,9 @@ def test_sim_block_names_every_tool_and_every_parameter_of_every_tool():
     block = export("sim")["block"]
     operation = block["subBlocks"][0]
     assert operation["id"] == "operation" and operation["type"] == "dropdown"
-    assert [option["id"] for option in operation["options"]] == SIM_IDS
+    # The dropdown is grouped by toolset (the palette's order); the tools are in catalog order.
+    in_palette = [op["tool"] for group in CATALOG.palette() for op in group["operations"]]
+    assert [option["id"] for option in operation["options"]] == list(map(sim_id_of, in_palette))
     assert block["tools"]["access"] == SIM_IDS
     for tool in TOOLS:
         fields = sim_fields(tool.id)
