@@ -42,6 +42,11 @@ OBJECTS = {
     "tag": "tag",
     "note": "note",
     "intercom_error": "error",
+    # A: people
+    "data_attribute": "data_attribute",
+    "segment": "segment",
+    "subscription_type": "subscription_type",
+    "visitor": "visitor",
 }
 
 # Keywords carried over; everything else (example, x-*, required, additionalProperties,
@@ -72,6 +77,12 @@ CORRECTIONS = {
 DESCRIPTIONS = {
     ("contact", "avatar"): "The contact's avatar, with its `image_url`.",
     ("company", "plan"): "The plan the company is on, with its `id` and `name`.",
+    ("visitor", "avatar"): "The visitor's avatar, with its `image_url`.",
+    ("visitor", "companies"): "The companies the visitor is associated with.",
+    ("visitor", "location_data"): "Where the visitor was last seen: city, region, country.",
+    ("visitor", "social_profiles"): "The visitor's social profiles.",
+    ("visitor", "tags"): "The tags on the visitor.",
+    ("visitor", "segments"): "The segments the visitor is in.",
 }
 MAX_DEPTH = 8
 REF_PREFIX = "#/components/schemas/"

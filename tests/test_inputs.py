@@ -350,7 +350,7 @@ def test_a_search_group_of_sixteen_filters_is_refused(plugin_manager, credential
 
 
 def test_an_intercom_id_not_in_the_catalog_is_left_to_other_plugins(plugin_manager, credentials):
-    assert execute_tool(plugin_manager, "intercom_merge_contacts", {}, credentials) is None
+    assert execute_tool(plugin_manager, "intercom_no_such_tool", {}, credentials) is None
 
 
 def test_a_tool_of_another_plugin_is_left_to_that_plugin():

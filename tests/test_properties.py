@@ -714,6 +714,17 @@ INTEGER_CALLS: dict[str, tuple[dict[str, Any], dict[str, st.SearchStrategy[int]]
         },
         {"created_at": TIMESTAMPS},
     ),
+    # A: people
+    "intercom_find_companies": ({}, {"per_page": st.integers(1, 60), "page": st.integers(1, 4)}),
+    "intercom_update_company": (
+        {"companyId": "6762f07a0000000000000001"},
+        {"size": st.integers(0, 100_000), "monthly_spend": st.integers(0, 100_000)},
+    ),
+    "intercom_list_notes": ({"contactId": CONTACT_IDS[0]}, {"per_page": st.integers(1, 150)}),
+    "intercom_list_company_contacts": (
+        {"companyId": "6762f07a0000000000000002"},
+        {"per_page": st.integers(1, 150)},
+    ),
 }
 
 

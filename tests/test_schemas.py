@@ -39,6 +39,10 @@ GENERATED_DEFS = (
     "tag",
     "note",
     "intercom_error",
+    "data_attribute",
+    "segment",
+    "subscription_type",
+    "visitor",
 )
 
 CURSOR = {"total_count", "next_starting_after"}
@@ -205,7 +209,9 @@ def tables() -> dict[str, dict[str, tuple[str, bool]]]:
 
 
 def test_spec_and_schemas_name_the_same_tools(tables):
-    assert set(tables) == {path.stem for path in TOOL_FILES} == set(OUTPUTS)
+    # The spec tables are the 31 tools of Sim's block; the others (issue 18) are checked
+    # from the catalog by tests/test_catalog_contract.py.
+    assert set(tables) == set(OUTPUTS) <= {path.stem for path in TOOL_FILES}
 
 
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
@@ -419,7 +425,7 @@ def test_the_more_tools_table_reads_names_types_and_required_flags():
 
 def test_manifest_lists_the_thirty_one_tools_each_with_its_schema():
     tools = manifest()["tools"]
-    assert sorted(tool["id"] for tool in tools) == sorted(OUTPUTS)
+    assert set(OUTPUTS) <= {tool["id"] for tool in tools}
     for tool in tools:
         path = REPO_ROOT / tool["schema"]
         assert path.is_file(), tool["schema"]
@@ -429,7 +435,7 @@ def test_manifest_lists_the_thirty_one_tools_each_with_its_schema():
 def test_every_tool_is_in_exactly_one_palette_group_of_its_toolset():
     groups = default_catalog().palette()
     placed = [(group["resource"], op["tool"]) for group in groups for op in group["operations"]]
-    assert sorted(tool for _, tool in placed) == sorted(OUTPUTS)
+    assert sorted(tool for _, tool in placed) == sorted(t["id"] for t in manifest()["tools"])
     resources = {tool["id"]: tool["toolset"] for tool in manifest()["tools"]}
     assert all(resources[tool] == resource for resource, tool in placed)
 
@@ -443,7 +449,7 @@ def test_palette_labels_are_the_tool_names_written_once():
 
 def test_palette_groups_follow_the_toolset_order():
     resources = [group["name"] for group in manifest()["toolsets"]]
-    assert resources == [
+    assert resources[:9] == [
         "contacts",
         "companies",
         "conversations",

@@ -838,6 +838,232 @@ KNOWN_FAILURES = [
     ),
 ]
 
+# People (issue 18, group A)
+LEAD = "6762f0dd0000000000000005"  # the seed's first lead, Dana
+SAM_CONTACT = "6762f0dd0000000000000002"  # a second user, Peter
+SEGMENT = "6762f0f00000000000000001"  # Active users
+VISITOR = "6762f30c0000000000000001"
+VISITOR_USER_ID = "00000000-0000-4000-8000-000000000001"
+SUMMARY = {
+    "user_id": "initech-peter",
+    "event_summaries": {"event_name": "invited", "count": 3, "first": 1, "last": 2},
+}
+CONVERT = {"type": "user", "user": {"email": "riley@e.example"}, "visitor": {"id": VISITOR}}
+SUCCESSES += [
+    ok(
+        "merge lead into user",
+        "POST",
+        "/contacts/merge",
+        "/contacts/merge",
+        "contact",
+        {"from": LEAD, "into": FIRST_CONTACT},
+    ),
+    ok(
+        "contact by external id",
+        "GET",
+        "/contacts/find_by_external_id/initech-peter",
+        "/contacts/find_by_external_id/{external_id}",
+        "contact",
+    ),
+    ok(
+        "archive contact",
+        "POST",
+        f"/contacts/{FIRST_CONTACT}/archive",
+        "/contacts/{contact_id}/archive",
+        "contact",
+    ),
+    ok(
+        "unarchive contact",
+        "POST",
+        f"/contacts/{FIRST_CONTACT}/unarchive",
+        "/contacts/{contact_id}/unarchive",
+        "contact",
+    ),
+    ok(
+        "block contact",
+        "POST",
+        f"/contacts/{FIRST_CONTACT}/block",
+        "/contacts/{contact_id}/block",
+        "contact",
+    ),
+    ok("contact companies", "GET", f"/contacts/{FIRST_CONTACT}/companies", ATTACH_PATH, "list"),
+    ok(
+        "contact segments",
+        "GET",
+        f"/contacts/{FIRST_CONTACT}/segments",
+        "/contacts/{contact_id}/segments",
+        "list",
+    ),
+    ok(
+        "contact subscriptions",
+        "GET",
+        f"/contacts/{FIRST_CONTACT}/subscriptions",
+        "/contacts/{contact_id}/subscriptions",
+        "list",
+    ),
+    ok(
+        "subscribe contact",
+        "POST",
+        f"/contacts/{FIRST_CONTACT}/subscriptions",
+        "/contacts/{contact_id}/subscriptions",
+        "subscription",
+        {"id": "103", "consent_type": "opt_in"},
+    ),
+    ok(
+        "unsubscribe contact",
+        "DELETE",
+        f"/contacts/{FIRST_CONTACT}/subscriptions/102",
+        "/contacts/{contact_id}/subscriptions/{subscription_id}",
+        "subscription",
+    ),
+    ok("subscription types", "GET", "/subscription_types", "/subscription_types", "list"),
+    ok(
+        "update company",
+        "PUT",
+        f"/companies/{FIRST_COMPANY}",
+        COMPANY_PATH,
+        "company",
+        {"name": "Globex Corporation", "size": 500},
+    ),
+    ok("delete company", "DELETE", f"/companies/{FIRST_COMPANY}", COMPANY_PATH, ""),
+    ok(
+        "company contacts",
+        "GET",
+        f"/companies/{FIRST_COMPANY}/contacts",
+        "/companies/{company_id}/contacts",
+        "list",
+    ),
+    ok(
+        "company segments",
+        "GET",
+        "/companies/6762f07a0000000000000002/segments",
+        "/companies/{company_id}/segments",
+        "list",
+    ),
+    ok("scroll companies", "GET", "/companies/scroll", "/companies/scroll", "list"),
+    ok(
+        "companies of a segment",
+        "GET",
+        "/companies?segment_id=6762f0f00000000000000004",
+        "/companies",
+        "list",
+    ),
+    ok("segments", "GET", "/segments?include_count=true", "/segments", "segment.list"),
+    ok("segment", "GET", f"/segments/{SEGMENT}", "/segments/{segment_id}", "segment"),
+    ok(
+        "update visitor",
+        "PUT",
+        "/visitors",
+        "/visitors",
+        "visitor",
+        {"id": VISITOR, "name": "Riley B."},
+    ),
+    ok("visitor", "GET", f"/visitors?user_id={VISITOR_USER_ID}", "/visitors", "visitor"),
+    ok("convert visitor", "POST", "/visitors/convert", "/visitors/convert", "contact", CONVERT),
+    ok(
+        "create data attribute",
+        "POST",
+        "/data_attributes",
+        "/data_attributes",
+        "data_attribute",
+        {"name": "favourite_colour", "model": "contact", "data_type": "string"},
+    ),
+    ok(
+        "update data attribute",
+        "PUT",
+        "/data_attributes/7",
+        "/data_attributes/{data_attribute_id}",
+        "data_attribute",
+        {"description": "The customer's plan", "archived": False},
+    ),
+    ok("event summaries", "POST", "/events/summaries", "/events/summaries", "", SUMMARY),
+    ok("delete tag", "DELETE", f"/tags/{VIP}", "/tags/{tag_id}", ""),
+    ok(
+        "untag conversation",
+        "DELETE",
+        f"/conversations/100/tags/{VIP}",
+        "/conversations/{conversation_id}/tags/{tag_id}",
+        "tag",
+        {"admin_id": INES},
+    ),
+    ok(
+        "tag ticket",
+        "POST",
+        "/tickets/501/tags",
+        "/tickets/{ticket_id}/tags",
+        "tag",
+        {"id": VIP, "admin_id": INES},
+    ),
+    ok(
+        "untag ticket",
+        "DELETE",
+        f"/tickets/501/tags/{VIP}",
+        "/tickets/{ticket_id}/tags/{tag_id}",
+        "tag",
+        {"admin_id": INES},
+    ),
+]
+NOT_FOUND += [
+    error(
+        "no such external id",
+        "GET",
+        "/contacts/find_by_external_id/nobody",
+        "/contacts/find_by_external_id/{external_id}",
+        404,
+        "not_found",
+    ),
+    error("no such segment", "GET", "/segments/nope", "/segments/{segment_id}", 404, "not_found"),
+    error(
+        "no such visitor", "GET", "/visitors?user_id=nobody", "/visitors", 404, "visitor_not_found"
+    ),
+    error(
+        "no such data attribute",
+        "PUT",
+        "/data_attributes/999",
+        "/data_attributes/{data_attribute_id}",
+        404,
+        "field_not_found",
+        body={"archived": True},
+    ),
+]
+BAD_REQUESTS += [
+    error(
+        "merge a user",
+        "POST",
+        "/contacts/merge",
+        "/contacts/merge",
+        400,
+        "parameter_invalid",
+        body={"from": FIRST_CONTACT, "into": SAM_CONTACT},
+    ),
+    error(
+        "data attribute named twice",
+        "POST",
+        "/data_attributes",
+        "/data_attributes",
+        400,
+        "parameter_invalid",
+        body={"name": "plan_tier", "model": "contact", "data_type": "string"},
+    ),
+    error(
+        "wrong consent",
+        "POST",
+        f"/contacts/{FIRST_CONTACT}/subscriptions",
+        "/contacts/{contact_id}/subscriptions",
+        400,
+        "parameter_invalid",
+        body={"id": "101", "consent_type": "opt_in"},
+    ),
+    error(
+        "untag without admin",
+        "DELETE",
+        f"/conversations/100/tags/{VIP}",
+        "/conversations/{conversation_id}/tags/{tag_id}",
+        400,
+        "parameter_not_found",
+    ),
+]
+
 CASES = [*SUCCESSES, *NOT_FOUND, *BAD_REQUESTS, *OTHER_ERRORS, *VALUE_CHECKS]
 
 
@@ -892,18 +1118,18 @@ def test_the_answer_validates_against_intercoms_description(
 ) -> None:
     response = answer(kind, case, sandbox_clock)
     assert response.status_code == case.status, response.text[:500]
-    if case.status == 202:
+    if case.status == 202 or not response.content:
         assert response.content == b""
         assert (
             "content"
             not in openapi_document()["paths"][case.template][case.method.lower()]["responses"][
-                "202"
+                str(case.status)
             ]
         )
         return
     body = response.json()
     assert not schema_errors(case, body), "\n".join(schema_errors(case, body))
-    assert body["type"] == case.type
+    assert body.get("type", "") == case.type  # a deleted company has no type
     if case.code is not None:
         assert [error["code"] for error in body["errors"]] == [case.code], body
         assert body["request_id"] == response.headers["X-Request-Id"]

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from . import admins, companies, contacts, conversations, events, messages, tags, tickets
+from . import (
+    admins,
+    companies,
+    contacts,
+    conversations,
+    data_attributes,
+    events,
+    messages,
+    notes,
+    segments,
+    subscriptions,
+    tags,
+    tickets,
+    visitors,
+)
 from .base import Operation, PartialResult
 
 OPERATIONS: dict[str, Operation] = {
     op.tool_id: op
-    for module in (contacts, companies, conversations, tickets, messages, tags, events, admins)
+    for module in (
+        *(contacts, companies, conversations, tickets, messages, tags, events, admins),
+        # A: people
+        *(notes, segments, subscriptions, visitors, data_attributes),
+    )
     for op in module.OPERATIONS
 }
 

@@ -88,7 +88,7 @@ def _delete_shape(body: Any, params: Params) -> Output:
     }
 
 
-OPERATIONS = (
+OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "intercom_create_contact",
         "POST",
@@ -134,4 +134,25 @@ OPERATIONS = (
         single("note"),
         lookups=(token_admin,),
     ),
+)
+
+
+# People (issue 18, group A): merging, finding by external id, archiving and blocking
+
+OPERATIONS += (
+    # `from` is a lead, `into` a user; the lead is gone afterwards.
+    Operation("intercom_merge_contacts", "POST", "/contacts/merge", single("contact")),
+    Operation(
+        "intercom_get_contact_by_external_id",
+        "GET",
+        "/contacts/find_by_external_id/{external_id}",
+        single("contact"),
+    ),
+    Operation(
+        "intercom_archive_contact", "POST", "/contacts/{contactId}/archive", single("contact")
+    ),
+    Operation(
+        "intercom_unarchive_contact", "POST", "/contacts/{contactId}/unarchive", single("contact")
+    ),
+    Operation("intercom_block_contact", "POST", "/contacts/{contactId}/block", single("contact")),
 )

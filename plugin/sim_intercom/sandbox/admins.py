@@ -1,9 +1,9 @@
-"""Admins and what the workspace is configured with: `/me`, ticket types, data attributes."""
+"""Admins and what the workspace is configured with: `/me`, ticket types."""
 
 from __future__ import annotations
 
 from .errors import AdminNotFound
-from .records import Admin, DataAttribute, TicketType
+from .records import Admin, TicketType
 from .state import State, get_or_404
 
 
@@ -25,11 +25,3 @@ class Admins:
 
     def ticket_types(self) -> list[TicketType]:
         return list(self.state.ticket_types.values())
-
-    def data_attributes(self, model: str | None, include_archived: bool) -> list[DataAttribute]:
-        """The data attributes of `model` (every model when None), archived ones if asked."""
-        return [
-            each
-            for each in self.state.data_attributes
-            if (model is None or each.model == model) and (include_archived or not each.archived)
-        ]

@@ -45,7 +45,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# DELETE too: removing a tag from a conversation or ticket names the admin in the body.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _segments(path: str) -> list[str] | None:
@@ -125,24 +126,36 @@ def _public_route(method: str, target: str) -> tuple[Route[PublicHandler], dict[
     return None
 
 
+def _literalness(template: str) -> tuple[bool, ...]:
+    """Which segments of a template are fixed text, left to right: where templates overlap,
+    a fixed segment beats a parameter at the same place, as routers order them."""
+    return tuple(not segment.startswith("{") for segment in template.split("/")[1:])
+
+
 def find_route(method: str, segments: list[str] | None) -> tuple[Handler, dict[str, str]]:
     """The handler and path parameters; 404 for an unknown path, 405 (with `Allow`) for a
-    wrong method. HEAD is answered as GET; the transport leaves the body out."""
+    wrong method. HEAD is answered as GET; the transport leaves the body out.
+
+    Of the templates a path matches, the most literal one answers it:
+    `/contacts/find_by_external_id/tags` is an external id, not a contact's tags."""
     wanted = "GET" if method == "HEAD" else method
-    methods = []
-    for route in ROUTES if segments else ():
-        found = _match(route.path, segments or [])
-        if found is None:
-            continue
+    matching = [
+        (route, found)
+        for route in (ROUTES if segments else ())
+        if (found := _match(route.path, segments or [])) is not None
+    ]
+    if not matching:
+        raise NotFound("Resource Not Found")
+    best = max(_literalness(route.path) for route, _ in matching)
+    chosen = [(route, found) for route, found in matching if _literalness(route.path) == best]
+    for route, found in chosen:
         if route.method == wanted:
             return route.handler, found
-        methods.append(route.method)
-    if methods:
-        raise MethodNotAllowed(
-            f"{method} is not allowed here; use {' or '.join(methods)}",
-            headers={"Allow": ", ".join(methods)},
-        )
-    raise NotFound("Resource Not Found")
+    methods = [route.method for route, _ in chosen]
+    raise MethodNotAllowed(
+        f"{method} is not allowed here; use {' or '.join(methods)}",
+        headers={"Allow": ", ".join(methods)},
+    )
 
 
 class SandboxApp:

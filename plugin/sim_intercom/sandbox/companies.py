@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import CompanyNotFound
-from .records import Company
+from .records import Company, Contact
 from .state import State, get_or_404
 
 ID_PREFIX = "6762f07a"
@@ -57,8 +57,11 @@ class Companies:
     def get(self, company_id: str) -> Company:
         return get_or_404(self.state.companies, company_id, CompanyNotFound)
 
-    def find(self, company_id: str | None, name: str | None) -> list[Company]:
-        """`GET /companies`: by `company_id` or `name` (404 when none), else every company."""
+    def find(
+        self, company_id: str | None, name: str | None, members: set[str] | None = None
+    ) -> list[Company]:
+        """`GET /companies`: by `company_id` or `name` (404 when none), else every company,
+        or those of `members` (the ids a tag or segment holds)."""
         companies = list(self.state.companies.values())
         if company_id is not None:
             companies = [c for c in companies if c.company_id == company_id]
@@ -66,7 +69,37 @@ class Companies:
             companies = [c for c in companies if (c.name or "").casefold() == name.casefold()]
         if not companies and (company_id is not None or name is not None):
             raise CompanyNotFound()
+        if members is not None:
+            companies = [c for c in companies if c.id in members]
         return companies
+
+    def update(self, company: Company, fields: CompanyFields) -> Company:
+        """`PUT /companies/{id}`: the given fields; `company_id` cannot change."""
+        if fields.custom_attributes:
+            self.state.check_custom_attributes("company", fields.custom_attributes)
+        self._write(company, fields)
+        company.updated_at = self.state.now()
+        return company
+
+    def delete(self, company_id: str) -> Company:
+        """Delete a company; its contacts stay, detached from it."""
+        company = self.get(company_id)
+        del self.state.companies[company.id]
+        self.state.company_by_company_id.pop(company.company_id, None)
+        for contact_id in company.contact_ids:
+            contact = self.state.contacts.get(contact_id)
+            if contact is not None and contact.company_ids:
+                contact.company_ids = [c for c in contact.company_ids if c != company.id] or None
+        return company
+
+    def contacts_of(self, company: Company) -> list[Contact]:
+        """The company's contacts, in the order they were created."""
+        contacts = self.state.contacts
+        return [contacts[each] for each in sorted(company.contact_ids) if each in contacts]
+
+    def everything(self) -> list[Company]:
+        """Every company, contacts or not, oldest first: what a scroll walks through."""
+        return list(self.state.companies.values())
 
     def list(self, descending: bool) -> list[Company]:
         """`POST /companies/list`: companies with at least one contact, oldest first unless

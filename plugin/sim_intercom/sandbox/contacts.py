@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import builtins
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import render, search
@@ -97,14 +99,66 @@ class Contacts:
         return contact
 
     def list(self, per_page: int, cursor: Cursor) -> Page[Contact]:
-        """Contacts in creation order; a cursor resumes after its last contact, even when
-        contacts before it were deleted meanwhile."""
-        contacts = list(self.state.contacts.values())
+        """Contacts in creation order, archived ones left out; a cursor resumes after its
+        last contact, even when contacts before it were deleted or archived meanwhile."""
+        contacts = [each for each in self.state.contacts.values() if not each.archived]
         cursor = resume_position(contacts, cursor, _id_of)
         return cursor_page(contacts, per_page, cursor, _id_of)
 
     def search(self, request: search.SearchRequest) -> Page[Contact]:
-        return search.find(self.state.contacts, render.contact_for_search, request, self.searches)
+        return search.find(
+            ActiveContacts(self.state.contacts), render.contact_for_search, request, self.searches
+        )
+
+    def by_external_id(self, external_id: str) -> Contact:
+        found = self.find(ContactRef("external_id", external_id))
+        if found is None:
+            raise ContactNotFound()
+        return found
+
+    def archive(self, contact: Contact, archived: bool) -> Contact:
+        """Archive (or unarchive) a contact: it leaves lists and searches, and comes back."""
+        contact.archived = archived
+        contact.updated_at = self.state.now()
+        return contact
+
+    def block(self, contact: Contact) -> Contact:
+        """Block a contact: it can no longer write in; as Intercom does, it is archived too."""
+        contact.blocked = True
+        return self.archive(contact, True)
+
+    def companies_of(self, contact: Contact) -> builtins.list[Company]:
+        found = (self.state.companies.get(each) for each in contact.company_ids or ())
+        return [each for each in found if each is not None]
+
+    def merge(self, lead_id: str, user_id: str) -> Contact:
+        """Merge a lead into a user: the user takes the lead's tags, notes, companies,
+        events and conversations, and the lead is gone."""
+        lead, user = self.get(lead_id), self.get(user_id)
+        if lead.role != "lead":
+            raise ParameterInvalid("from must be the id of a lead", field="from")
+        if user.role != "user" or user.id == lead.id:
+            raise ParameterInvalid("into must be the id of a user", field="into")
+        state = self.state
+        for tag_id in lead.tag_ids or ():
+            applied = state.contact_tags.pop((lead.id, tag_id), None)
+            if applied is not None and (user.id, tag_id) not in state.contact_tags:
+                state.contact_tags[(user.id, tag_id)] = applied
+                user.tag_ids = [*(user.tag_ids or ()), tag_id]
+        user.note_ids = [*(lead.note_ids or ()), *(user.note_ids or ())] or None
+        for note_id in lead.note_ids or ():
+            state.notes[note_id] = replace(state.notes[note_id], contact_id=user.id)
+        for company in self.companies_of(lead):
+            self.attach_company(user, company.id)
+        state.events.setdefault(user.id, []).extend(state.events.pop(lead.id, []))
+        for conversation in state.conversations.values():
+            conversation.contact_ids = _replaced(conversation.contact_ids, lead.id, user.id)
+        for ticket in state.tickets.values():
+            ticket.contact_ids = _replaced(ticket.contact_ids, lead.id, user.id)
+        lead.tag_ids, lead.note_ids = None, None
+        self.delete(lead.id)
+        user.updated_at = state.now()
+        return user
 
     def attach_company(self, contact: Contact, company_id: str) -> Company:
         company = get_or_404(self.state.companies, company_id, CompanyNotFound)
@@ -162,6 +216,30 @@ class Contacts:
             del by_email[contact.email.casefold()]
         if contact.external_id:
             self.state.contact_by_external_id.pop(contact.external_id, None)
+
+
+class ActiveContacts(Mapping[str, Contact]):
+    """The contacts searches see, all but the archived, read through without a copy."""
+
+    def __init__(self, contacts: Mapping[str, Contact]) -> None:
+        self._contacts = contacts
+
+    def __getitem__(self, key: str) -> Contact:
+        contact = self._contacts[key]
+        if contact.archived:
+            raise KeyError(key)
+        return contact
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, each in self._contacts.items() if not each.archived)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _replaced(ids: list[str], old: str, new: str) -> list[str]:
+    """`ids` with `old` replaced by `new`, each id once."""
+    return [*dict.fromkeys(new if each == old else each for each in ids)]
 
 
 def _id_of(record: Contact) -> str:

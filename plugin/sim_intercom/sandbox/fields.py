@@ -68,6 +68,8 @@ KINDS: dict[str, Kind] = {
     "integer": Kind(is_integer, "an integer"),
     "float": Kind(is_number, "a number"),
     "date": Kind(is_integer, "a Unix timestamp"),
+    "datetime": Kind(is_integer, "a Unix timestamp"),
+    "options": Kind(lambda value: isinstance(value, str), "one of the attribute's options"),
     # A ticket attribute's value.
     "attribute": Kind(_attribute, "a string, number, boolean or list"),
 }

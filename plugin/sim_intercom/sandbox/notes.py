@@ -10,7 +10,7 @@ from typing import Any
 from .contacts import ContactRef, Contacts
 from .errors import ContactNotFound, NotFound
 from .paging import Cursor, Page, cursor_page
-from .records import Contact, DataEvent, Note
+from .records import Contact, DataEvent, EventSummary, Note
 from .state import State, get_or_404
 
 HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
@@ -75,6 +75,30 @@ class Events:
         event = DataEvent(new.event_name, new.created_at, contact.id, dict(new.metadata))
         recorded.append(event)
         return event
+
+    def add_summary(self, ref: ContactRef, summary: EventSummary) -> None:
+        """Record that an event happened `count` times between `first` and `last` (events
+        counted elsewhere, as `POST /events/summaries` reports them); sent again, the same
+        name's summary is replaced."""
+        contact = self.contacts.find(ref)
+        if contact is None:
+            raise ContactNotFound()
+        counted = self.state.event_summaries.setdefault(contact.id, {})
+        counted[summary.name] = (summary.count, summary.first, summary.last)
+
+    def summaries(self, ref: ContactRef) -> tuple[Contact, list[EventSummary]]:
+        """Per event name: how often, and when first and last, from the events recorded
+        and the summaries sent."""
+        contact, events = self.of_contact(ref)
+        totals = dict(self.state.event_summaries.get(contact.id, {}))
+        for each in events:
+            count, first, last = totals.get(each.event_name, (0, each.created_at, each.created_at))
+            totals[each.event_name] = (
+                count + 1,
+                min(first, each.created_at),
+                max(last, each.created_at),
+            )
+        return contact, [EventSummary(name, *counted) for name, counted in totals.items()]
 
     def of_contact(self, ref: ContactRef) -> tuple[Contact, list[DataEvent]]:
         """The contact `ref` names and its events, newest first."""

@@ -18,14 +18,21 @@ from ..limits import MAX_ATTACHMENTS
 from .companies import CompanyFields
 from .contacts import ContactFields, ContactRef
 from .conversations import Action, NewReply
+from .data_attributes import (
+    DATA_TYPES,
+    WRITABLE_MODELS,
+    DataAttributeChanges,
+    NewDataAttribute,
+)
 from .errors import ParameterInvalid, ParameterNotFound, Unprocessable
 from .fields import KINDS, check_body, check_value, id_text, query_int, require_choice
 from .messages import NewContactMessage, NewMessage
 from .notes import NewEvent
 from .paging import Cursor, decode_cursor
-from .records import Attachment
+from .records import Attachment, EventSummary
 from .search import SearchRequest, check_sort_order, compile_query
 from .tickets import NewTicket, TicketChanges
+from .visitors import Conversion, VisitorChanges
 
 Query = Mapping[str, str]
 Body = Mapping[str, Any]
@@ -485,4 +492,171 @@ def new_message(body: Body) -> NewMessage:
         to_id,
         subject=fields.get("subject"),
         created_at=fields.get("created_at"),
+    )
+
+
+# People (issue 18, group A)
+
+MERGE_BODY = {"from": "id", "into": "id"}
+COMPANY_UPDATE_BODY = {
+    name: kind
+    for name, kind in COMPANY_BODY.items()
+    if name not in ("company_id", "remote_created_at")
+}
+SUBSCRIPTION_BODY = {"id": "id", "consent_type": "string"}
+VISITOR_BODY = {
+    "id": "string?",
+    "user_id": "string?",
+    "name": "string?",
+    "custom_attributes": "object?",
+}
+CONVERT_BODY = {"type": "string", "user": "object", "visitor": "object"}
+DATA_ATTRIBUTE_BODY = {
+    "name": "string",
+    "model": "string",
+    "data_type": "string",
+    "description": "string?",
+    "options": "array?",
+    "messenger_writable": "boolean?",
+}
+DATA_ATTRIBUTE_UPDATE_BODY = {
+    "archived": "boolean?",
+    "description": "string?",
+    "options": "array?",
+    "messenger_writable": "boolean?",
+}
+EVENT_SUMMARIES_BODY = {"user_id": "string", "event_summaries": "object"}
+EVENT_SUMMARY_FIELDS = {
+    "event_name": "string",
+    "count": "int32",
+    "first": "timestamp",
+    "last": "timestamp",
+}
+
+
+def merge(body: Body) -> tuple[str, str]:
+    """`POST /contacts/merge`: the lead (`from`) and the user it merges `into`."""
+    fields = check_body(body, MERGE_BODY, ("from", "into"))
+    return id_text("from", fields["from"]), id_text("into", fields["into"])
+
+
+def company_changes(body: Body) -> CompanyFields:
+    """`PUT /companies/{id}`: the fields to change; `company_id` is not one of them."""
+    fields = check_body(body, COMPANY_UPDATE_BODY)
+    return CompanyFields(company_id="", given=frozenset(fields), **fields)
+
+
+def company_filter(query: Query) -> tuple[str | None, str | None, str | None, str | None]:
+    """`GET /companies`: `company_id`, `name`, `tag_id` and `segment_id`, each optional."""
+    names = ("company_id", "name", "tag_id", "segment_id")
+    company_id, name, tag_id, segment_id = (query.get(each) or None for each in names)
+    return company_id, name, tag_id, segment_id
+
+
+def scroll_param(query: Query) -> Cursor:
+    return decode_cursor(query.get("scroll_param"), "scroll_param")
+
+
+def include_count(query: Query) -> bool:
+    flag = require_choice("include_count", query.get("include_count", "false"), ("true", "false"))
+    return flag == "true"
+
+
+def subscription(body: Body) -> tuple[str, str]:
+    """`POST /contacts/{id}/subscriptions`: the subscription type and the consent given."""
+    fields = check_body(body, SUBSCRIPTION_BODY, ("id", "consent_type"))
+    consent = require_choice("consent_type", fields["consent_type"], ("opt_in", "opt_out"))
+    return id_text("id", fields["id"]), consent
+
+
+def admin_acting(body: Body) -> str:
+    """`{admin_id}`: the admin removing a tag from a conversation or ticket."""
+    fields = check_body(body, {"admin_id": "id"})
+    return id_text("admin_id", _required(fields, "admin_id"))
+
+
+def visitor_changes(body: Body) -> VisitorChanges:
+    """`PUT /visitors`: the visitor by `id` or `user_id`, and its new name or attributes."""
+    fields = check_body(body, VISITOR_BODY)
+    ref = _one_visitor(fields, "")
+    given = frozenset(name for name in ("name", "custom_attributes") if name in fields)
+    return VisitorChanges(ref, given, fields.get("name"), fields.get("custom_attributes"))
+
+
+def visitor_user_id(query: Query) -> ContactRef:
+    """`GET /visitors?user_id=`."""
+    if not query.get("user_id"):
+        raise ParameterNotFound("user_id is required", field="user_id")
+    return ContactRef("user_id", query["user_id"])
+
+
+def conversion(body: Body) -> Conversion:
+    """`POST /visitors/convert`: `type` user or lead, the `user` it becomes (by id,
+    user_id or email) and the `visitor` (by id, user_id or email)."""
+    fields = check_body(body, CONVERT_BODY, ("type", "user", "visitor"))
+    role = require_choice("type", fields["type"], ROLES)
+    user = _one_visitor(fields["user"], "user.", with_email=True)
+    email = check_value("user.email", fields["user"].get("email"), "string?")
+    visitor = _one_visitor(fields["visitor"], "visitor.", with_email=True)
+    return Conversion(visitor, role, user, email or None)
+
+
+def _one_visitor(fields: Body, where: str, with_email: bool = False) -> ContactRef:
+    """The first of `id`, `user_id` (and `email`) given, each a non-empty string."""
+    names = ("id", "user_id", "email") if with_email else ("id", "user_id")
+    for name in names:
+        value = check_value(f"{where}{name}", fields.get(name), "string?")
+        if value:
+            return ContactRef(name, value)
+    raise ParameterNotFound(f"one of {', '.join(names)} is required", field=f"{where}id")
+
+
+def new_data_attribute(body: Body) -> NewDataAttribute:
+    fields = check_body(body, DATA_ATTRIBUTE_BODY, ("name", "model", "data_type"))
+    model = require_choice("model", fields["model"], WRITABLE_MODELS)
+    data_type = require_choice("data_type", fields["data_type"], DATA_TYPES)
+    return NewDataAttribute(
+        fields["name"],
+        model,
+        data_type,
+        fields.get("description"),
+        _options(fields.get("options")),
+        bool(fields.get("messenger_writable")),
+    )
+
+
+def data_attribute_changes(body: Body) -> DataAttributeChanges:
+    fields = check_body(body, DATA_ATTRIBUTE_UPDATE_BODY)
+    options = _options(fields.pop("options", None))
+    given = frozenset(fields) | ({"options"} if options is not None else frozenset())
+    return DataAttributeChanges(given, options=options, **fields)
+
+
+def _options(given: list[Any] | None) -> list[str] | None:
+    """A list attribute's options, `[{"value": "1-10"}, ...]`, as their values."""
+    if given is None:
+        return None
+    values = []
+    for index, option in enumerate(given):
+        checked = check_body(
+            check_value(f"options[{index}]", option, "object"), {"value": "string"}
+        )
+        values.append(_required(checked, "value"))
+    return values
+
+
+def event_summaries(body: Body) -> tuple[ContactRef, EventSummary]:
+    """`POST /events/summaries`: the contact (`user_id`, its external id) and one summary."""
+    fields = check_body(body, EVENT_SUMMARIES_BODY, ("user_id", "event_summaries"))
+    summary = check_body(
+        fields["event_summaries"], EVENT_SUMMARY_FIELDS, tuple(EVENT_SUMMARY_FIELDS)
+    )
+    if summary["first"] > summary["last"] or summary["count"] < 1:
+        raise ParameterInvalid(
+            "event_summaries needs count of at least 1 and first no later than last",
+            field="event_summaries",
+        )
+    ref = ContactRef("external_id", fields["user_id"])
+    return ref, EventSummary(
+        summary["event_name"], summary["count"], summary["first"], summary["last"]
     )

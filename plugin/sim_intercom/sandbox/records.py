@@ -71,8 +71,19 @@ class DataEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class EventSummary:
+    """How often a contact did something, and when first and last (Unix seconds)."""
+
+    name: str
+    count: int
+    first: int
+    last: int
+
+
+@dataclass(slots=True)
 class DataAttribute:
-    """A contact, company or conversation attribute; `custom` ones hold `custom_attributes`."""
+    """A contact, company or conversation attribute; `custom` ones hold `custom_attributes`.
+    Defining one (`POST /data_attributes`) makes its name writable; archiving it, not."""
 
     id: int
     model: str
@@ -83,6 +94,10 @@ class DataAttribute:
     admin_id: str
     archived: bool = False
     created_at: int = 1_700_000_000
+    updated_at: int | None = None
+    description: str | None = None
+    options: list[str] | None = None
+    messenger_writable: bool = False
 
 
 @dataclass(slots=True)
@@ -109,6 +124,10 @@ class Contact:
     tag_ids: list[str] | None = None
     note_ids: list[str] | None = None
     company_ids: list[str] | None = None
+    archived: bool = False
+    blocked: bool = False
+    # Subscription type id -> the contact's consent to it ("opt_in" or "opt_out").
+    subscriptions: dict[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -266,6 +285,7 @@ class Ticket:
     updated_at: int = 0
     snoozed_until: int | None = None
     is_shared: bool = False
+    tags: list[AppliedTag] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,3 +301,46 @@ class Message:
     owner: Author
     conversation_id: str
     type: str = "admin_message"
+
+
+# People (issue 18, group A): segments, subscription types, visitors
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A saved filter of people or companies; membership is worked out when asked, so it
+    follows the records. `rule` is a contact search query (model `contact`) or
+    `{field: value}` equalities on company fields (model `company`)."""
+
+    id: str
+    name: str
+    person_type: str
+    model: str
+    rule: dict[str, Any]
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionType:
+    """A kind of message people can opt into or out of (`consent_type`), by channel."""
+
+    id: str
+    name: str
+    description: str
+    consent_type: str
+    content_types: tuple[str, ...]
+    state: str = "live"
+
+
+@dataclass(slots=True)
+class Visitor:
+    """An anonymous website visitor, until converted into a user or lead."""
+
+    id: str
+    user_id: str
+    created_at: int
+    updated_at: int
+    name: str | None = None
+    email: str | None = None
+    pseudonym: str | None = None
+    custom_attributes: dict[str, Any] = field(default_factory=dict)

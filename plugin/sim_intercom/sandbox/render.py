@@ -20,16 +20,20 @@ from .records import (
     Conversation,
     DataAttribute,
     DataEvent,
+    EventSummary,
     Message,
     Note,
     Part,
+    Segment,
     Source,
+    SubscriptionType,
     Tag,
     Team,
     Ticket,
     TicketState,
     TicketType,
     TicketTypeAttribute,
+    Visitor,
 )
 
 Json = dict[str, Any]
@@ -172,6 +176,11 @@ def author(record: Author) -> Json:
     return {"type": record.type, "id": record.id, "name": record.name, "email": record.email}
 
 
+# Data types a definition may name but Intercom answers as another (the description's enum):
+# a list attribute is a string with `options`, a datetime a date.
+_ANSWERED_DATA_TYPES = {"options": "string", "datetime": "date"}
+
+
 def data_attribute(record: DataAttribute) -> Json:
     return {
         "type": "data_attribute",
@@ -180,15 +189,16 @@ def data_attribute(record: DataAttribute) -> Json:
         "name": record.name,
         "full_name": f"custom_attributes.{record.name}" if record.custom else record.name,
         "label": record.label,
-        "description": f"{record.label} of the {record.model}",
-        "data_type": record.data_type,
+        "description": record.description or f"{record.label} of the {record.model}",
+        "data_type": _ANSWERED_DATA_TYPES.get(record.data_type, record.data_type),
+        **({"options": list(record.options)} if record.options else {}),
         "api_writable": True,
-        "messenger_writable": False,
+        "messenger_writable": record.messenger_writable,
         "ui_writable": True,
         "custom": record.custom,
         "archived": record.archived,
         "created_at": record.created_at,
-        "updated_at": record.created_at,
+        "updated_at": record.updated_at or record.created_at,
         "admin_id": record.admin_id,
     }
 
@@ -268,13 +278,22 @@ def _location(record: Contact) -> Json:
 
 def _contact_lists(record: Contact) -> Json:
     base = f"/contacts/{record.id}"
-    subscriptions = _nested("subscription", None, f"{base}/subscriptions", "subscriptions")
+    chosen = record.subscriptions or {}
+    consents = {
+        consent: [key for key, value in chosen.items() if value == consent]
+        for consent in ("opt_in", "opt_out")
+    }
+    url = f"{base}/subscriptions"
     return {
         "tags": _nested("tag", record.tag_ids, f"{base}/tags", "tags"),
         "notes": _nested("note", record.note_ids, f"{base}/notes", "notes"),
         "companies": _nested("company", record.company_ids, f"{base}/companies", "companies"),
-        "opted_out_subscription_types": subscriptions,
-        "opted_in_subscription_types": dict(subscriptions),
+        "opted_out_subscription_types": _nested(
+            "subscription", consents["opt_out"], url, "subscriptions"
+        ),
+        "opted_in_subscription_types": _nested(
+            "subscription", consents["opt_in"], url, "subscriptions"
+        ),
     }
 
 
@@ -362,16 +381,21 @@ def data_events(contact: Contact, events: list[DataEvent]) -> Json:
     return {"type": "event.list", "events": rendered, "pages": {}}
 
 
-def data_event_summary(contact: Contact, events: list[DataEvent]) -> Json:
+def data_event_summary(contact: Contact, summaries: list[EventSummary]) -> Json:
     """`GET /events?summary=true`: per event name, how often and when first and last."""
-    by_name: dict[str, list[int]] = {}
-    for each in events:
-        by_name.setdefault(each.event_name, []).append(each.created_at)
-    summaries = [
-        {"name": name, "first": _iso(min(times)), "last": _iso(max(times)), "count": len(times)}
-        for name, times in by_name.items()
-    ]
-    rendered: Json = {"type": "event.summary", "intercom_user_id": contact.id, "events": summaries}
+    rendered: Json = {
+        "type": "event.summary",
+        "intercom_user_id": contact.id,
+        "events": [
+            {
+                "name": each.name,
+                "first": _iso(each.first),
+                "last": _iso(each.last),
+                "count": each.count,
+            }
+            for each in summaries
+        ],
+    }
     if contact.email is not None:
         rendered["email"] = contact.email
     if contact.external_id is not None:
@@ -718,3 +742,125 @@ def webhook_item(record: object, contacts: Contacts) -> Json:
     if isinstance(record, Ticket):
         return ticket(record, contacts)
     raise TypeError(f"no webhook item for a {type(record).__name__}")
+
+
+# People (issue 18, group A): contacts' states, companies, segments, subscriptions, visitors
+
+
+def contact_state(record: Contact, flag: str) -> Json:
+    """A contact as archive, unarchive and block answer: a reference and the flag."""
+    return {
+        "type": "contact",
+        "id": record.id,
+        "external_id": record.external_id,
+        flag: getattr(record, flag),
+    }
+
+
+def contact_companies(records: list[Company]) -> Json:
+    """`GET /contacts/{id}/companies`: every company the contact is attached to."""
+    return {
+        "type": "list",
+        "companies": [company(each) for each in records],
+        "total_count": len(records),
+        "pages": {"type": "pages", "page": 1, "per_page": 50, "total_pages": 1},
+    }
+
+
+def deleted_company(record: Company) -> Json:
+    return {"id": record.id, "object": "company", "deleted": True}
+
+
+def company_scroll(page: Page[Company], scroll_param: str) -> Json:
+    """A page of the company scroll; `scroll_param` fetches the next one."""
+    return {
+        "type": "list",
+        "data": [company(each) for each in page.items],
+        "pages": None,
+        "total_count": page.total,
+        "scroll_param": scroll_param,
+    }
+
+
+def segment(record: Segment, count: int | None = None) -> Json:
+    rendered: Json = {
+        "type": "segment",
+        "id": record.id,
+        "name": record.name,
+        "created_at": record.created_at,
+        "updated_at": record.created_at,
+        "person_type": record.person_type,
+    }
+    if count is not None:
+        rendered["count"] = count
+    return rendered
+
+
+def segment_list(records: Iterable[tuple[Segment, int | None]]) -> Json:
+    return {
+        "type": "segment.list",
+        "segments": [segment(each, count) for each, count in records],
+        "pages": {},
+    }
+
+
+def segments_of(records: Iterable[Segment]) -> Json:
+    """The segments a contact or company is in."""
+    return {"type": "list", "data": [segment(each) for each in records]}
+
+
+def subscription_type(record: SubscriptionType, consent: str | None = None) -> Json:
+    """A subscription type; `consent` is a contact's own choice, where it answers for one."""
+    translation = {"name": record.name, "description": record.description, "locale": "en"}
+    return {
+        "type": "subscription",
+        "id": record.id,
+        "state": record.state,
+        "consent_type": consent or record.consent_type,
+        "default_translation": translation,
+        "translations": [dict(translation)],
+        "content_types": list(record.content_types),
+    }
+
+
+def subscription_types(records: Iterable[tuple[SubscriptionType, str | None]]) -> Json:
+    return {"type": "list", "data": [subscription_type(*each) for each in records]}
+
+
+def visitor(record: Visitor) -> Json:
+    rendered: Json = {
+        "type": "visitor",
+        "id": record.id,
+        "user_id": record.user_id,
+        "anonymous": record.email is None and record.name is None,
+        "phone": None,
+        "name": record.name,
+        "pseudonym": record.pseudonym,
+        "avatar": {"type": "avatar", "image_url": None},
+        "app_id": APP_ID,
+        "companies": {"type": "company.list", "companies": []},
+        "location_data": {"type": "location_data", "city_name": "Dublin", "country_code": "IRL"},
+        "created_at": record.created_at,
+        "remote_created_at": record.created_at,
+        "signed_up_at": record.created_at,
+        "updated_at": record.updated_at,
+        "session_count": 1,
+        "social_profiles": {"type": "social_profile.list", "social_profiles": []},
+        "owner_id": None,
+        "unsubscribed_from_emails": False,
+        "marked_email_as_spam": False,
+        "has_hard_bounced": False,
+        "tags": {"type": "tag.list", "tags": []},
+        "segments": {"type": "segment.list", "segments": []},
+        "custom_attributes": dict(record.custom_attributes),
+        "referrer": None,
+        "utm_campaign": None,
+        "utm_content": None,
+        "utm_medium": None,
+        "utm_source": None,
+        "utm_term": None,
+        "do_not_track": None,
+    }
+    if record.email is not None:
+        rendered["email"] = record.email
+    return rendered

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import params, render
-from .paging import numbered_page
+from .paging import Cursor, cursor_page, numbered_page
 
 if TYPE_CHECKING:
     from .workspace import Workspace
 
 Json = dict[str, Any]
+SCROLL_PAGE = 50  # companies a scroll call returns
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,7 @@ def list_ticket_types(w: Workspace, call: Call) -> Json:
 
 @route("GET", "/data_attributes")
 def list_data_attributes(w: Workspace, call: Call) -> Json:
-    return render.data_attributes(
-        w.admins.data_attributes(*params.data_attribute_filter(call.query))
-    )
+    return render.data_attributes(w.data_attributes.list(*params.data_attribute_filter(call.query)))
 
 
 # Contacts
@@ -230,8 +229,9 @@ def submit_event(w: Workspace, call: Call) -> Empty:
 @route("GET", "/events")
 def list_events(w: Workspace, call: Call) -> Json:
     ref, summary = params.event_filter(call.query)
-    contact, events = w.events.of_contact(ref)
-    return (render.data_event_summary if summary else render.data_events)(contact, events)
+    if summary:
+        return render.data_event_summary(*w.events.summaries(ref))
+    return render.data_events(*w.events.of_contact(ref))
 
 
 # Companies
@@ -244,8 +244,16 @@ def upsert_company(w: Workspace, call: Call) -> Json:
 
 @route("GET", "/companies")
 def find_companies(w: Workspace, call: Call) -> Json:
-    """By `company_id` or `name` (404 when none match), else every company."""
-    found = w.companies.find(call.query.get("company_id"), call.query.get("name"))
+    """By `company_id` or `name` (404 when none match), else every company; `tag_id` and
+    `segment_id` keep the companies carrying that tag (none, here) or in that segment."""
+    company_id, name, tag_id, segment_id = params.company_filter(call.query)
+    members: set[str] | None = None
+    if segment_id is not None:
+        members = {each.id for each in w.segments.companies_in(w.segments.get(segment_id))}
+    if tag_id is not None:
+        w.tags.get(tag_id)
+        members = set()
+    found = w.companies.find(company_id, name, members)
     return render.company_list(numbered_page(found, *params.company_page(call.query)))
 
 
@@ -358,3 +366,184 @@ def eagle_token(w: Workspace, call: Call) -> Json:
     fields = [str(given.get(name) or "") for name in ("code", "client_id", "client_secret")]
     token = w.oauth.exchange(*fields)
     return {"token_type": "Bearer", "token": token, "access_token": token}
+
+
+# People (issue 18, group A): contacts' lifecycle, companies, segments, subscriptions,
+# visitors, data attributes, event summaries, and tags on conversations and tickets
+
+
+@route("POST", "/contacts/merge")
+def merge_contacts(w: Workspace, call: Call) -> Json:
+    """A lead merged into a user: the user, with what the lead had."""
+    return render.contact(w.contacts.merge(*params.merge(call.body)))
+
+
+@route("GET", "/contacts/find_by_external_id/{external_id}")
+def find_contact_by_external_id(w: Workspace, call: Call) -> Json:
+    return render.contact(w.contacts.by_external_id(call.path["external_id"]))
+
+
+@route("POST", "/contacts/{contact_id}/archive")
+def archive_contact(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.archive(w.contacts.get(call.path["contact_id"]), True)
+    return render.contact_state(contact, "archived")
+
+
+@route("POST", "/contacts/{contact_id}/unarchive")
+def unarchive_contact(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.archive(w.contacts.get(call.path["contact_id"]), False)
+    return render.contact_state(contact, "archived")
+
+
+@route("POST", "/contacts/{contact_id}/block")
+def block_contact(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.block(w.contacts.get(call.path["contact_id"]))
+    return render.contact_state(contact, "blocked")
+
+
+@route("GET", "/contacts/{contact_id}/companies")
+def list_contact_companies(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.contact_companies(w.contacts.companies_of(contact))
+
+
+@route("GET", "/contacts/{contact_id}/segments")
+def list_contact_segments(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.segments_of(w.segments.of_contact(contact))
+
+
+@route("GET", "/contacts/{contact_id}/subscriptions")
+def list_contact_subscriptions(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.subscription_types(w.subscriptions.of_contact(contact))
+
+
+@route("POST", "/contacts/{contact_id}/subscriptions")
+def attach_subscription(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    type_id, consent = params.subscription(call.body)
+    return render.subscription_type(w.subscriptions.attach(contact, type_id, consent), consent)
+
+
+@route("DELETE", "/contacts/{contact_id}/subscriptions/{subscription_id}")
+def detach_subscription(w: Workspace, call: Call) -> Json:
+    contact = w.contacts.get(call.path["contact_id"])
+    return render.subscription_type(w.subscriptions.detach(contact, call.path["subscription_id"]))
+
+
+@route("GET", "/subscription_types")
+def list_subscription_types(w: Workspace, call: Call) -> Json:
+    return render.subscription_types((each, None) for each in w.subscriptions.types())
+
+
+@route("PUT", "/companies/{company_id}")
+def update_company(w: Workspace, call: Call) -> Json:
+    company = w.companies.get(call.path["company_id"])
+    return render.company(w.companies.update(company, params.company_changes(call.body)))
+
+
+@route("DELETE", "/companies/{company_id}")
+def delete_company(w: Workspace, call: Call) -> Json:
+    return render.deleted_company(w.companies.delete(call.path["company_id"]))
+
+
+@route("GET", "/companies/{company_id}/contacts")
+def list_company_contacts(w: Workspace, call: Call) -> Json:
+    company = w.companies.get(call.path["company_id"])
+    per_page, cursor = params.per_page(call.query, 50), params.cursor(call.query)
+    page = cursor_page(w.companies.contacts_of(company), per_page, cursor)
+    return render.listing(page, render.contact)
+
+
+@route("GET", "/companies/{company_id}/segments")
+def list_company_segments(w: Workspace, call: Call) -> Json:
+    company = w.companies.get(call.path["company_id"])
+    return render.segments_of(w.segments.of_company(company))
+
+
+@route("GET", "/companies/scroll")
+def scroll_companies(w: Workspace, call: Call) -> Json:
+    """Every company, a page a call; the next call passes `scroll_param` back. After the
+    last page, the data is empty."""
+    companies = w.companies.everything()
+    page = cursor_page(companies, SCROLL_PAGE, params.scroll_param(call.query))
+    following = page.following or Cursor(len(companies), "", page.page + 1)
+    return render.company_scroll(page, following.encode())
+
+
+@route("GET", "/segments")
+def list_segments(w: Workspace, call: Call) -> Json:
+    counted = params.include_count(call.query)
+    segments = w.segments.all()
+    return render.segment_list(
+        (each, w.segments.count(each) if counted else None) for each in segments
+    )
+
+
+@route("GET", "/segments/{segment_id}")
+def get_segment(w: Workspace, call: Call) -> Json:
+    segment = w.segments.get(call.path["segment_id"])
+    return render.segment(segment, w.segments.count(segment))
+
+
+@route("PUT", "/visitors")
+def update_visitor(w: Workspace, call: Call) -> Json:
+    return render.visitor(w.visitors.update(params.visitor_changes(call.body)))
+
+
+@route("GET", "/visitors")
+def get_visitor(w: Workspace, call: Call) -> Json:
+    return render.visitor(w.visitors.find(params.visitor_user_id(call.query)))
+
+
+@route("POST", "/visitors/convert")
+def convert_visitor(w: Workspace, call: Call) -> Json:
+    return render.contact(w.visitors.convert(params.conversion(call.body)))
+
+
+@route("POST", "/data_attributes")
+def create_data_attribute(w: Workspace, call: Call) -> Json:
+    return render.data_attribute(w.data_attributes.create(params.new_data_attribute(call.body)))
+
+
+@route("PUT", "/data_attributes/{data_attribute_id}")
+def update_data_attribute(w: Workspace, call: Call) -> Json:
+    attribute = w.data_attributes.get(call.path["data_attribute_id"])
+    changes = params.data_attribute_changes(call.body)
+    return render.data_attribute(w.data_attributes.update(attribute, changes))
+
+
+@route("POST", "/events/summaries")
+def summarise_events(w: Workspace, call: Call) -> Empty:
+    """Recorded; answered 200 with no body, as the description has it."""
+    w.events.add_summary(*params.event_summaries(call.body))
+    return Empty(200)
+
+
+@route("DELETE", "/tags/{tag_id}")
+def delete_tag(w: Workspace, call: Call) -> Empty:
+    """Deleted and taken off everything; answered 200 with no body."""
+    w.tags.delete(call.path["tag_id"])
+    return Empty(200)
+
+
+@route("DELETE", "/conversations/{conversation_id}/tags/{tag_id}")
+def untag_conversation(w: Workspace, call: Call) -> Json:
+    conversation = w.conversations.get(call.path["conversation_id"])
+    admin_id = params.admin_acting(call.body)
+    return render.tag(w.tags.untag_conversation(conversation, call.path["tag_id"], admin_id))
+
+
+@route("POST", "/tickets/{ticket_id}/tags")
+def tag_ticket(w: Workspace, call: Call) -> Json:
+    ticket = w.tickets.get(call.path["ticket_id"])
+    tag_id, admin_id = params.conversation_tag(call.body)
+    return render.applied_tag(w.tags.tag_ticket(ticket, tag_id, admin_id))
+
+
+@route("DELETE", "/tickets/{ticket_id}/tags/{tag_id}")
+def untag_ticket(w: Workspace, call: Call) -> Json:
+    ticket = w.tickets.get(call.path["ticket_id"])
+    admin_id = params.admin_acting(call.body)
+    return render.tag(w.tags.untag_ticket(ticket, call.path["tag_id"], admin_id))

@@ -14,7 +14,9 @@ from .records import (
     Contact,
     DataAttribute,
     Part,
+    Segment,
     Source,
+    SubscriptionType,
     Team,
     TicketState,
     TicketType,
@@ -239,3 +241,46 @@ def generate_contacts(
         done = number - start + 1
         if progress is not None and (done % PROGRESS_STEP == 0 or done == count):
             progress(done)
+
+
+# People (issue 18, group A): segments, subscription types, visitors, an external id
+
+SEGMENTS = (
+    ("Active users", "user", "contact", {"field": "role", "operator": "=", "value": "user"}),
+    ("Leads", "contact", "contact", {"field": "role", "operator": "=", "value": "lead"}),
+    (
+        "Enterprise customers",
+        "user",
+        "contact",
+        {"field": "custom_attributes.plan_tier", "operator": "=", "value": "enterprise"},
+    ),
+    ("Pro plan companies", "user", "company", {"plan": "Pro"}),
+)
+SUBSCRIPTION_TYPES = (
+    SubscriptionType("101", "Newsletter", "Our monthly newsletter", "opt_out", ("email",)),
+    SubscriptionType("102", "Product updates", "What is new in the product", "opt_in", ("email",)),
+    SubscriptionType("103", "SMS offers", "Offers by text message", "opt_in", ("sms_message",)),
+)
+VISITORS = ("Riley Browser", None)
+EXTERNAL_IDS = {"peter@initech.example": "initech-peter"}
+
+
+def seed_people(workspace: Workspace) -> None:
+    """Segments over the seeded people, subscription types (the first customer opted into
+    product updates), two website visitors, and an external id on a customer."""
+    state = workspace.state
+    for name, person_type, model, rule in SEGMENTS:
+        segment_id = state.object_id("segment", "6762f0f0")
+        created = state.now() - 30 * DAY
+        state.segments[segment_id] = Segment(segment_id, name, person_type, model, rule, created)
+    state.subscription_types = {each.id: each for each in SUBSCRIPTION_TYPES}
+    first = next(iter(state.contacts.values()))
+    workspace.subscriptions.attach(first, "102", "opt_in")
+    for visitor_name in VISITORS:
+        workspace.visitors.add(visitor_name, created_at=state.now() - DAY)
+    for email, external_id in EXTERNAL_IDS.items():
+        contact = workspace.contacts.find(ContactRef("email", email))
+        if contact is not None:
+            workspace.contacts.update(
+                contact, ContactFields(frozenset({"external_id"}), external_id=external_id)
+            )

@@ -25,10 +25,13 @@ from .records import (
     DataAttribute,
     DataEvent,
     Note,
+    Segment,
+    SubscriptionType,
     Tag,
     Team,
     Ticket,
     TicketType,
+    Visitor,
 )
 
 Clock = Callable[[], float]
@@ -72,6 +75,12 @@ class State:
         self.notes: dict[str, Note] = {}
         self.events: dict[str, list[DataEvent]] = {}
         self.snoozed: set[str] = set()
+        self.segments: dict[str, Segment] = {}
+        self.subscription_types: dict[str, SubscriptionType] = {}
+        self.visitors: dict[str, Visitor] = {}
+        self.visitor_by_user_id: dict[str, str] = {}
+        # Contact id -> event name -> (count, first, last), as `POST /events/summaries` sent.
+        self.event_summaries: dict[str, dict[str, tuple[int, int, int]]] = {}
         self.listeners: list[Listener] = []
         self._counters: dict[str, itertools.count[int]] = {}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import AdminNotFound, NotFound, ParameterInvalid
-from .records import AppliedTag, Contact, Conversation, Tag
+from .records import AppliedTag, Contact, Conversation, Tag, Ticket
 from .state import State, get_or_404
 
 
@@ -73,6 +73,45 @@ class Tags:
         conversation.tags.append(applied)
         conversation.updated_at = applied.applied_at
         return applied
+
+    def untag_conversation(self, conversation: Conversation, tag_id: str, admin_id: str) -> Tag:
+        """Remove a tag from a conversation; one it does not carry leaves it as it is."""
+        get_or_404(self.state.admins, admin_id, AdminNotFound)
+        tag = self.get(tag_id)
+        conversation.tags = [each for each in conversation.tags if each.tag is not tag]
+        return tag
+
+    def tag_ticket(self, ticket: Ticket, tag_id: str, admin_id: str) -> AppliedTag:
+        get_or_404(self.state.admins, admin_id, AdminNotFound)
+        tag = self.get(tag_id)
+        for applied in ticket.tags:
+            if applied.tag is tag:
+                return applied
+        applied = AppliedTag(tag, self.state.now(), admin_id)
+        ticket.tags.append(applied)
+        return applied
+
+    def untag_ticket(self, ticket: Ticket, tag_id: str, admin_id: str) -> Tag:
+        get_or_404(self.state.admins, admin_id, AdminNotFound)
+        tag = self.get(tag_id)
+        ticket.tags = [each for each in ticket.tags if each.tag is not tag]
+        return tag
+
+    def delete(self, tag_id: str) -> Tag:
+        """Delete a tag, and take it off every contact, conversation and ticket carrying it."""
+        tag = self.get(tag_id)
+        state = self.state
+        for contact_id, applied_id in list(state.contact_tags):
+            contact = state.contacts.get(contact_id)
+            if applied_id == tag.id and contact is not None:
+                self.untag_contact(contact, tag.id)
+            state.contact_tags.pop((contact_id, tag.id), None)
+        for conversation in state.conversations.values():
+            conversation.tags = [each for each in conversation.tags if each.tag is not tag]
+        for ticket in state.tickets.values():
+            ticket.tags = [each for each in ticket.tags if each.tag is not tag]
+        del state.tags[tag.id]
+        return tag
 
     def _named(self, name: str) -> Tag | None:
         wanted = name.casefold()

@@ -6,13 +6,23 @@ from .admins import Admins
 from .companies import Companies
 from .contacts import Contacts
 from .conversations import Conversations
+from .data_attributes import DataAttributes
 from .messages import Messages
 from .notes import Events, Notes
 from .oauth import OAuth, OAuthApp
-from .seed import check_generated_count, generate_contacts, seed_customers, seed_settings
+from .seed import (
+    check_generated_count,
+    generate_contacts,
+    seed_customers,
+    seed_people,
+    seed_settings,
+)
+from .segments import Segments
 from .state import Clock, Listener, State
+from .subscriptions import Subscriptions
 from .tags import Tags
 from .tickets import Tickets
+from .visitors import Visitors
 
 SANDBOX_TOKEN = "sandbox-token"
 SEEDS = ("default", "empty")
@@ -57,9 +67,14 @@ class Workspace:
         self.notes = Notes(self.state)
         self.events = Events(self.state, self.contacts)
         self.oauth = OAuth(oauth if oauth is not None else OAuthApp.made_up(), self.state.clock)
+        self.segments = Segments(self.state)
+        self.subscriptions = Subscriptions(self.state)
+        self.visitors = Visitors(self.state, self.contacts)
+        self.data_attributes = DataAttributes(self.state)
         seed_settings(self.state)
         if seed == "default":
             seed_customers(self)
+            seed_people(self)
         if contacts:
             generate_contacts(self.contacts, contacts, random_seed)
 
