@@ -221,3 +221,22 @@ class HttpServerProcess:
                 self.process.wait(STOP_TIMEOUT)
         self._reader.join(STOP_TIMEOUT)
         return self.process.returncode
+
+
+def default_tool_ids() -> list[str]:
+    """The tools a server serves when no selection is given (the default toolset), in
+    catalog order."""
+    from sim_intercom.manifest import default_catalog
+    from sim_intercom.selection import Selection
+
+    return [tool.id for tool in Selection().tools_of(default_catalog())]
+
+
+def reading_tools_of(*toolsets: str) -> list[str]:
+    """The read-only tools of `toolsets`, in catalog order: what a read-only selection of
+    them serves."""
+    from sim_intercom.manifest import default_catalog
+    from sim_intercom.selection import Selection
+
+    chosen = Selection(toolsets=list(toolsets), read_only=True)
+    return [tool.id for tool in chosen.tools_of(default_catalog())]

@@ -265,7 +265,7 @@ def test_mcp_output_schemas_require_nothing_fields_may_drop():
 
 
 def test_mcp_output_schemas_keep_every_output_and_type_its_objects_fields_once():
-    listed = {tool["name"]: tool for tool in exports.mcp_tools()}
+    listed = {tool["name"]: tool for tool in exports.mcp_tools(CATALOG)}  # every tool
     for tool in TOOLS:
         kept = listed[tool.id]["outputSchema"]["properties"]
         assert list(kept) == list(tool.output_schema["properties"])
@@ -392,12 +392,12 @@ def test_sim_ids_do_not_clash_with_sims_own_intercom_block_and_tools():
 
 def test_the_plugins_extras_are_under_one_key():
     assert set(export("sim")) == {"block", "tools", EXTRAS}
-    extras = export("sim")[EXTRAS]
+    extras = export("sim", ["all"])[EXTRAS]
     assert [entry["tool"] for entry in extras["tools"].values()] == TOOL_IDS
 
 
 def test_sim_block_names_every_tool_and_every_parameter_of_every_tool():
-    block = export("sim")["block"]
+    block = export("sim", ["all"])["block"]
     operation = block["subBlocks"][0]
     assert operation["id"] == "operation" and operation["type"] == "dropdown"
     # The dropdown is grouped by toolset (the palette's order); the tools are in catalog order.
@@ -438,7 +438,7 @@ def test_a_name_whose_field_differs_gets_its_own_sub_block_naming_its_parameter(
 
 
 def test_sim_operation_dropdown_is_grouped_by_toolset_as_the_palette_is():
-    operation = export("sim")["block"]["subBlocks"][0]
+    operation = export("sim", ["all"])["block"]["subBlocks"][0]
     palette = CATALOG.palette()
     assert [o["group"] for o in operation["options"]] == [
         g["label"] for g in palette for _ in g["operations"]

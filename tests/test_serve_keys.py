@@ -22,6 +22,7 @@ pytest.importorskip("mcp")
 from mcp.shared.exceptions import MCPError
 
 from faultserver import FaultServer, drip
+from mcp_helpers import reading_tools_of
 from redis_helpers import RedisProcess
 from serve_helpers import (
     MCP_HEADERS,
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.slow
 
 ACME_TOKEN = "acme-intercom-token-0123456789"
 GLOBEX_TOKEN = "globex-intercom-token-9876543210"
-GLOBEX_TOOLS = ["intercom_get_contact", "intercom_list_contacts", "intercom_search_contacts"]
+GLOBEX_TOOLS = reading_tools_of("contacts")  # globex: contacts, read-only
 
 
 class Deployment:
@@ -186,7 +187,7 @@ def test_the_readonly_header_lists_and_calls_only_reading_tools(deployment: Depl
 def test_the_readonly_path_selects_like_the_headers(deployment: Deployment) -> None:
     url = deployment.local.endpoint(path="/mcp/x/contacts,admins/readonly")
     with client_session(url, bearer(deployment.acme_key)) as session:
-        assert listed(session) == [*GLOBEX_TOOLS, "intercom_list_admins"]
+        assert listed(session) == reading_tools_of("contacts", "admins")
 
 
 def test_a_selection_never_exceeds_the_tenants_allowance(deployment: Deployment) -> None:

@@ -60,6 +60,7 @@ from .version import DISTRIBUTION, __version__
 __all__ = [
     "DEFAULT_HTTP_PORT",
     "MCP_PATH",
+    "ToolLists",
     "build_server",
     "credential_problems",
     "main",
@@ -160,20 +161,26 @@ def _call_result(
     return types.CallToolResult.model_validate(wire)
 
 
-class _ToolLists:
-    """The `Tool` lists a server serves, made once per set of tool ids."""
+class ToolLists:
+    """The `Tool` lists a server serves, made once per set of tool ids; the most recent
+    `keep` sets are kept (a remote client may ask for any set through its headers)."""
 
-    def __init__(self, catalog: Catalog, extra: list[dict[str, Any]]) -> None:
+    def __init__(self, catalog: Catalog, extra: list[dict[str, Any]], keep: int = 64) -> None:
         self.catalog = catalog
         self.extra = [types.Tool.model_validate(tool) for tool in extra]
+        self.keep = keep
         self._made: dict[tuple[str, ...], list[types.Tool]] = {}
 
     def tools(self, tool_ids: list[str]) -> list[types.Tool]:
         key = tuple(tool_ids)
-        if key not in self._made:
+        made = self._made.pop(key, None)
+        if made is None:
             definitions = mcp_tools(self.catalog.subset(tool_ids))
-            self._made[key] = self.extra + [types.Tool.model_validate(d) for d in definitions]
-        return self._made[key]
+            made = self.extra + [types.Tool.model_validate(d) for d in definitions]
+        self._made[key] = made  # now the most recent
+        while len(self._made) > self.keep:
+            del self._made[next(iter(self._made))]
+        return made
 
 
 def build_server(
@@ -205,7 +212,7 @@ def build_server(
     static = selection.tools_of(catalog)  # checks every name first
     config = dict(credentials)
     token = str(config[TOKEN_CREDENTIAL])
-    lists = _ToolLists(catalog, META_TOOLS if dynamic else [])
+    lists = ToolLists(catalog, META_TOOLS if dynamic else [])
     sessions: weakref.WeakKeyDictionary[Any, DynamicToolsets] = weakref.WeakKeyDictionary()
     static_ids = [tool.id for tool in static]
 

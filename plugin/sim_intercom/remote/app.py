@@ -47,8 +47,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..manifest import default_catalog
-from ..mcp_server import instructions, render_result, tool_definitions
-from ..selection import ALL_TOOLSET, SelectionError, parse_names, select_tools
+from ..mcp_server import ToolLists, instructions, render_result, tool_definitions
+from ..selection import ALL_TOOLSET, Selection, SelectionError, parse_names, select_tools
 from ..settings import TOKEN_CREDENTIAL
 from ..version import DISTRIBUTION, __version__
 from .access import AccessLog, exchange_of
@@ -152,9 +152,10 @@ def _exchange(ctx: Any) -> Any:
 
 def build_mcp_server() -> Server[Any]:
     """The low-level MCP server: each request's tools and tenant come from its exchange."""
-    definitions = {d["name"]: d for d in tool_definitions()}
-    tools = {name: types.Tool.model_validate(d) for name, d in definitions.items()}
-    input_schemas = {name: d["inputSchema"] for name, d in definitions.items()}
+    catalog = default_catalog()
+    every = tool_definitions(Selection(toolsets=[ALL_TOOLSET]))
+    input_schemas = {d["name"]: d["inputSchema"] for d in every}
+    tool_lists = ToolLists(catalog, [])  # each set of tools described as one list
 
     from ..plugin import get_executor
 
@@ -164,7 +165,7 @@ def build_mcp_server() -> Server[Any]:
         ctx: Any, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
         exchange = _exchange(ctx)
-        return types.ListToolsResult(tools=[tools[name] for name in exchange.tools])
+        return types.ListToolsResult(tools=tool_lists.tools(list(exchange.tools)))
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         exchange = _exchange(ctx)
