@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -167,20 +168,15 @@ def http_session(url: str) -> Iterator[SyncSession]:
         yield SyncSession(portal, session, wire)
 
 
-class HttpServerProcess:
-    """`python -m sim_intercom.mcp_server --http --port 0` as a subprocess."""
+class ServerProcess:
+    """A server in its own process that says `listening on URL` on standard error when it
+    is ready; every line it writes there is kept in `lines`."""
 
     LISTENING = re.compile(r"listening on (http://\S+)")
+    what = "the server"
 
-    def __init__(self, base_url: str, token: str, *, env: dict[str, str] | None = None) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", DEBUG_SERVER, "--http", "--port", "0", "--base-url", base_url],
-            env={**os.environ, **server_env(token), **(env or {})},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -200,10 +196,10 @@ class HttpServerProcess:
                 line = self._queue.get(timeout=START_TIMEOUT)
             except queue.Empty:
                 self.stop()
-                raise TimeoutError("the MCP HTTP server did not start") from None
+                raise TimeoutError(f"{self.what} did not start") from None
             if line is None:
                 self.stop()
-                raise RuntimeError("the MCP HTTP server exited:\n" + "".join(self.lines))
+                raise RuntimeError(f"{self.what} exited:\n" + self.stderr)
             if match := self.LISTENING.search(line):
                 return match.group(1)
 
@@ -211,16 +207,35 @@ class HttpServerProcess:
     def stderr(self) -> str:
         return "".join(self.lines)
 
-    def stop(self) -> int | None:
+    def stop(self, sig: int = signal.SIGTERM, wait: float = STOP_TIMEOUT) -> int | None:
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(sig)
             try:
-                self.process.wait(STOP_TIMEOUT)
+                self.process.wait(wait)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(STOP_TIMEOUT)
         self._reader.join(STOP_TIMEOUT)
         return self.process.returncode
+
+
+class HttpServerProcess(ServerProcess):
+    """`python -m sim_intercom.mcp_server --http --port 0` as a subprocess."""
+
+    what = "the MCP HTTP server"
+
+    def __init__(self, base_url: str, token: str, *, env: dict[str, str] | None = None) -> None:
+        command = [sys.executable, "-c", DEBUG_SERVER, "--http", "--port", "0"]
+        super().__init__(
+            subprocess.Popen(
+                [*command, "--base-url", base_url],
+                env={**os.environ, **server_env(token), **(env or {})},
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
 
 
 def default_tool_ids() -> list[str]:

@@ -6,13 +6,10 @@ alternate between replicas, and one that signs in with the SDK's OAuth support.
 from __future__ import annotations
 
 import os
-import queue
-import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -35,13 +32,11 @@ from pydantic import AnyUrl
 from mcp_helpers import (
     CALL_TIMEOUT,
     PLUGIN_DIR,
-    START_TIMEOUT,
     STOP_TIMEOUT,
+    ServerProcess,
     SyncSession,
     _session,
 )
-
-LISTENING = re.compile(r"listening on (http://\S+)")
 
 
 def own_address() -> str:
@@ -66,69 +61,40 @@ def command_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**env, "PYTHONPATH": path, **(extra or {})}
 
 
-class RemoteServer:
+class RemoteServer(ServerProcess):
     """`sim-intercom mcp --http --auth ...` in its own process; every line it writes on
     standard error (the access log among them) is kept in `lines`."""
+
+    what = "the remote MCP server"
 
     def __init__(
         self, args: Sequence[str], *, host: str = "127.0.0.1", port: int = 0, env: Any = None
     ) -> None:
         command = [sys.executable, "-m", "sim_intercom", "mcp", "--http", "--host", host]
-        self.process = subprocess.Popen(
-            [*command, "--port", str(port), *args],
-            env=command_env(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        super().__init__(
+            subprocess.Popen(
+                [*command, "--port", str(port), *args],
+                env=command_env(env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         )
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self.url = self._wait_for_url()
         self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line)
-            self._queue.put(line)
-        self._queue.put(None)
-
-    def _wait_for_url(self) -> str:
-        while True:
-            try:
-                line = self._queue.get(timeout=START_TIMEOUT)
-            except queue.Empty:
-                self.stop()
-                raise TimeoutError("the remote MCP server did not start") from None
-            if line is None:
-                self.stop()
-                raise RuntimeError("the remote MCP server exited:\n" + self.log)
-            if match := LISTENING.search(line):
-                return match.group(1)
 
     def endpoint(self, host: str = "127.0.0.1", path: str = "/mcp") -> str:
         return f"http://{host}:{self.port}{path}"
 
     @property
     def log(self) -> str:
-        return "".join(self.lines)
+        return self.stderr
 
     def access_lines(self) -> list[str]:
         return [line for line in self.lines if "sim_intercom.access" in line]
 
-    def stop(self, sig: int = signal.SIGTERM) -> int | None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(STOP_TIMEOUT * 3)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT)
-        self._reader.join(STOP_TIMEOUT)
-        return self.process.returncode
+    def stop(self, sig: int = signal.SIGTERM, wait: float = STOP_TIMEOUT * 3) -> int | None:
+        return super().stop(sig, wait)
 
 
 class Alternating(httpx2.AsyncHTTPTransport):
