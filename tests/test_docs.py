@@ -28,6 +28,14 @@ def test_the_tool_reference_has_a_section_for_each_tool_of_the_catalog():
     ]
 
 
+def test_the_tool_reference_tables_name_each_tools_operation_by_toolset():
+    catalog = default_catalog()
+    page = tools_page(catalog)
+    for tool in catalog.tools.values():
+        row = f"| [`{tool.id}`](#{tool.id}) | `{tool.entry.operation}` |"
+        assert row in page, tool.id
+
+
 def test_the_tool_reference_counts_the_tools_the_catalog_holds():
     catalog = default_catalog()
     fewer = dict(list(catalog.tools.items())[:-1])

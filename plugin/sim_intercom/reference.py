@@ -121,7 +121,12 @@ def tools_page(catalog: Catalog) -> str:
     for toolset in toolsets:
         members = [catalog.tools[tool_id] for tool_id in catalog.toolset_tools(toolset.name)]
         rows = [
-            [f"[`{t.id}`](#{t.id})", t.entry.description.human, tool_kind(t.spec()["annotations"])]
+            [
+                f"[`{t.id}`](#{t.id})",
+                _code(t.entry.operation),
+                t.entry.description.human,
+                tool_kind(t.spec()["annotations"]),
+            ]
             for t in members
         ]
         lines += [
@@ -129,7 +134,7 @@ def tools_page(catalog: Catalog) -> str:
             "",
             f"{toolset.description} Toolset `{toolset.name}`, {_count(len(members), 'tool')}.",
             "",
-            *_table(["tool", "what it does", "kind"], rows),
+            *_table(["tool", "operation", "what it does", "kind"], rows),
         ]
         for tool in members:
             lines += _tool_section(tool)
