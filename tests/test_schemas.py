@@ -38,6 +38,13 @@ GENERATED_DEFS = (
     "tag",
     "note",
     "intercom_error",
+    "article",
+    "call",
+    "conversation_part",
+    "event",
+    "job",
+    "subscription_type",
+    "visitor",
 )
 
 CURSOR = {"total_count", "next_starting_after"}

@@ -91,22 +91,50 @@ class ToolEntry:
     annotations: Annotations = field()
 
 
+TOPIC_PATTERN = r"[a-z_]+(\.[a-z_]+)*"
+
+
 @dataclass(frozen=True)
 class TriggerEntry:
     id: str = field(pattern=r"intercom_[a-z_]+")
     name: str = field(nonempty=True)
     # Intercom's topics the trigger runs on; `*` alone takes every topic (never `ping`).
     topics: list[str] = field(nonempty=True)
-    schema_file: str = field(alias="schema", nonempty=True)
     description: Description = field()
 
 
 @dataclass(frozen=True)
+class TopicEntry:
+    """One webhook topic: what `data.item` carries (a `$defs` key of
+    schemas/defs/webhook_item.json), the label a person finds it by, and when it fires."""
+
+    topic: str = field(pattern=TOPIC_PATTERN)
+    item: str = field(nonempty=True)
+    label: str = field(nonempty=True)
+    when: str = field(nonempty=True)
+
+
+@dataclass(frozen=True)
+class TopicFamily:
+    """A family of topics (`contact`, `ticket`...) and the trigger that takes them."""
+
+    family: str = field(pattern=r"[a-z_]+")
+    trigger: str = field(pattern=r"intercom_[a-z_]+")
+    name: str = field(nonempty=True)
+    about: str = field(nonempty=True)  # completes "Runs when ..."
+    topics: list[TopicEntry] = field(nonempty=True)
+
+
+@dataclass(frozen=True)
 class Triggers:
-    """Intercom webhooks: the secret that signs them, and the triggers."""
+    """Intercom webhooks: the secret that signs them, the triggers named one by one, and the
+    topic families, each of which is a trigger too."""
 
     secret: Credential
     items: list[TriggerEntry] = field(nonempty=True)
+    families: list[TopicFamily] = field([])
+    # Topic names of API 1.x a trigger may take, each typed as its 2.x twin.
+    renamed: dict[str, str] = field({})
 
 
 @dataclass(frozen=True)
@@ -158,27 +186,56 @@ class Tool:
 
 
 ALL_TOPICS = "*"  # a trigger that takes every topic lists only this
-PING_TOPIC = "ping"  # what Intercom sends to test a subscription; runs nothing
+PING_TOPIC = "ping"  # what Intercom sends to test a subscription; runs only a trigger naming it
+TOPICS_SETTING = "topics"  # the setting a host chooses a trigger's topics with
+
+
+@dataclass(frozen=True)
+class TopicOption:
+    """A topic a trigger can take, as a host offers it for choosing."""
+
+    topic: str
+    label: str
+    when: str
+    item: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "topic": self.topic,
+            "label": self.label,
+            "description": self.when,
+            "item": self.item,
+        }
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """One webhook trigger: its manifest entry, the secret setting and its output schema."""
+    """One webhook trigger: its manifest entry, the secret setting, its output schema and the
+    topics a host may choose among (`options`, every topic it takes, labelled)."""
 
     entry: TriggerEntry
     version: str
     secret: Credential
     output_schema: dict[str, Any]
+    options: tuple[TopicOption, ...] = ()
+    family: str | None = None
 
     @property
     def id(self) -> str:
         return self.entry.id
 
-    def takes(self, topic: str) -> bool:
-        """Whether a notification of `topic` runs this trigger (`ping` never does)."""
-        if topic == PING_TOPIC:
+    @property
+    def takes_every_topic(self) -> bool:
+        return self.entry.topics == [ALL_TOPICS]
+
+    def takes(self, topic: str, chosen: frozenset[str] | None = None) -> bool:
+        """Whether a notification of `topic` runs this trigger: one of its topics, and of
+        `chosen` when a host chose some; `ping` only for a trigger that names it."""
+        if chosen is not None and topic not in chosen:
             return False
-        return self.entry.topics == [ALL_TOPICS] or topic in self.entry.topics
+        if topic == PING_TOPIC:
+            return PING_TOPIC in self.entry.topics
+        return self.takes_every_topic or topic in self.entry.topics
 
     def spec(self) -> dict[str, Any]:
         """The plain-dict trigger spec a host lists."""
@@ -189,7 +246,20 @@ class Trigger:
             "description": self.entry.description.llm,
             "human_description": self.entry.description.human,
             "version": self.version,
+            "family": self.family,
             "topics": list(self.entry.topics),
+            "topic_options": [option.as_dict() for option in self.options],
+            "topic_setting": {
+                "name": TOPICS_SETTING,
+                "type": "multi-select",
+                "required": False,
+                "label": "Topics",
+                "help": (
+                    "Run only on these topics (their labels are in topic_options); "
+                    "leave empty for every topic the trigger takes."
+                ),
+                "options": [option.topic for option in self.options],
+            },
             "output_schema": copy.deepcopy(self.output_schema),
             "secret": {**secret, "required": self.secret.required},
         }
@@ -315,27 +385,120 @@ def _tool_schemas(
     return schemas[0], schemas[1]
 
 
-def _output_schema(store: _SchemaStore, where: str, schema_file: str, title: str) -> dict[str, Any]:
-    path = store.root / schema_file
-    if not path.is_file():
-        raise ManifestError(f"{where}: file {schema_file} not found")
-    base, document = store.load(path)
-    schema = document.get("$defs", {}).get("output")
-    if not isinstance(schema, dict):
-        raise ManifestError(f"{schema_file}: $defs.output: missing")
+NOTIFICATION_DEFS = "schemas/defs/notification.json"
+ITEM_DEFS = "schemas/defs/webhook_item.json"
+ENVELOPE = ("topic", "id", "app_id", "created_at", "delivery_attempts", "first_sent_at")
+
+
+def _event_schema(store: _SchemaStore, title: str, items: dict[str, str], every: bool) -> Any:
+    """The event a trigger outputs: the notification's fields, `topic` one of `items` (any
+    text when it takes `every` topic), and `data.item` typed by the item its topic carries."""
+    envelope: dict[str, Any] = {name: {"$ref": f"#/$defs/{name}"} for name in ENVELOPE}
+    if not every:
+        envelope["topic"]["enum"] = list(items)
+    by_item: dict[str, list[str]] = {}
+    for topic, kind in items.items():
+        by_item.setdefault(kind, []).append(topic)
+    item = {"$ref": "#/$defs/data/properties/item"}  # any object; `allOf` below types it
+    if len(by_item) == 1 and not every:
+        item = {"$ref": f"webhook_item.json#/$defs/{next(iter(by_item))}"}
+    data = {
+        "$ref": "#/$defs/data",
+        "properties": {"type": {"$ref": "#/$defs/data/properties/type"}, "item": item},
+        "required": ["item"],
+    }
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {**envelope, "data": data},
+        "required": [*ENVELOPE, "data"],
+    }
+    if every or len(by_item) > 1:
+        schema["allOf"] = [
+            {
+                "if": {"properties": {"topic": {"enum": topics}}, "required": ["topic"]},
+                "then": {
+                    "properties": {
+                        "data": {
+                            "properties": {"item": {"$ref": f"webhook_item.json#/$defs/{item}"}}
+                        }
+                    }
+                },
+            }
+            for item, topics in by_item.items()
+        ]
+    base, _ = store.load(store.root / NOTIFICATION_DEFS)
     return {"$schema": DRAFT_2020_12, "title": title, **store.inline(schema, base)}
 
 
+def _topic_table(manifest: Manifest) -> dict[str, TopicOption]:
+    """Every topic of the families, and each 1.x name as its 2.x twin, by topic."""
+    table: dict[str, TopicOption] = {}
+    for f_index, family in enumerate(manifest.triggers.families):
+        for t_index, entry in enumerate(family.topics):
+            if entry.topic in table:
+                where = f"manifest.yaml: triggers.families.{f_index}.topics.{t_index}.topic"
+                raise ManifestError(f"{where}: {entry.topic!r} is listed twice")
+            table[entry.topic] = TopicOption(entry.topic, entry.label, entry.when, entry.item)
+    for old, new in manifest.triggers.renamed.items():
+        if new not in table:
+            raise ManifestError(f"manifest.yaml: triggers.renamed.{old}: {new!r} is no topic")
+        twin = table[new]
+        table[old] = TopicOption(old, f"{twin.label} (API 1.x name)", twin.when, twin.item)
+    return table
+
+
+def _check_items(store: _SchemaStore, manifest: Manifest) -> None:
+    _, document = store.load(store.root / ITEM_DEFS)
+    known = document.get("$defs", {})
+    for f_index, family in enumerate(manifest.triggers.families):
+        for t_index, entry in enumerate(family.topics):
+            if entry.item not in known:
+                where = f"manifest.yaml: triggers.families.{f_index}.topics.{t_index}.item"
+                raise ManifestError(f"{where}: {entry.item!r} is not in {ITEM_DEFS}")
+
+
+def _family_entry(family: TopicFamily) -> TriggerEntry:
+    topics = [entry.topic for entry in family.topics]
+    listed = ", ".join(topics)
+    human = f"Runs when {family.about}; choose which."
+    llm = (
+        f"Starts the workflow when {family.about} (Intercom topics: {listed}). A host may "
+        f"narrow it to some of them with the `{TOPICS_SETTING}` setting. Outputs the "
+        "notification: `topic` says what happened and `data.item` is the object it carries."
+    )
+    return TriggerEntry(family.trigger, family.name, topics, Description(human, llm))
+
+
 def _triggers(store: _SchemaStore, manifest: Manifest) -> dict[str, Trigger]:
+    _check_items(store, manifest)
+    table = _topic_table(manifest)
+    named = [
+        (f"triggers.items.{i}", entry, None) for i, entry in enumerate(manifest.triggers.items)
+    ]
+    families = [
+        (f"triggers.families.{i}.trigger", _family_entry(family), family.family)
+        for i, family in enumerate(manifest.triggers.families)
+    ]
     triggers: dict[str, Trigger] = {}
-    for index, entry in enumerate(manifest.triggers.items):
-        where = f"manifest.yaml: triggers.items.{index}"
+    for where, entry, family in [*named, *families]:
+        where = f"manifest.yaml: {where}"
         if entry.id in triggers:
-            raise ManifestError(f"{where}.id: duplicate id {entry.id!r}")
-        if ALL_TOPICS in entry.topics and entry.topics != [ALL_TOPICS]:
+            raise ManifestError(f"{where}: duplicate trigger id {entry.id!r}")
+        every = entry.topics == [ALL_TOPICS]
+        if ALL_TOPICS in entry.topics and not every:
             raise ManifestError(f"{where}.topics: {ALL_TOPICS!r} takes every topic; list it alone")
-        schema = _output_schema(store, f"{where}.schema", entry.schema_file, f"{entry.id} output")
-        triggers[entry.id] = Trigger(entry, manifest.version, manifest.triggers.secret, schema)
+        unknown = [topic for topic in entry.topics if topic not in table and not every]
+        if unknown:
+            raise ManifestError(f"{where}.topics: {unknown[0]!r} is not a topic of the families")
+        options = tuple(table.values()) if every else tuple(table[t] for t in entry.topics)
+        if every:  # 2.14's topics but ping; 1.x names and later topics pass through too
+            skipped = {PING_TOPIC, *manifest.triggers.renamed}
+            options = tuple(o for o in options if o.topic not in skipped)
+        items = {option.topic: option.item for option in options}
+        schema = _event_schema(store, f"{entry.id} output", items, every)
+        secret = manifest.triggers.secret
+        triggers[entry.id] = Trigger(entry, manifest.version, secret, schema, options, family)
     return triggers
 
 
