@@ -68,6 +68,8 @@ http://127.0.0.1:PORT/mcp, on loopback only. The SIM_INTERCOM_* settings apply."
     "webhook": """\
   sim-intercom webhook serve --secret-file ~/.intercom-client-secret
   sim-intercom webhook serve --secret-file secret.txt --port 0 --trigger intercom_conversation_reply
+  sim-intercom webhook serve --secret-file secret.txt --trigger intercom_ticket_events \
+      --topic ticket.state.updated --store redis://127.0.0.1:6379/0
 
 A receiver on loopback: each POST is checked with the trigger hook (X-Hub-Signature, the
 HMAC-SHA1 of the raw body keyed with the app's client secret) and answered as the hook
@@ -164,6 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="intercom_webhook",
         metavar="ID",
         help="trigger id (intercom_webhook: every topic)",
+    )
+    serve.add_argument(
+        "--topic",
+        action="append",
+        metavar="TOPIC",
+        help="run only on this topic (repeat for more; default: every topic the trigger takes)",
+    )
+    serve.add_argument(
+        "--store",
+        metavar="REDIS_URL",
+        help="remember notifications run in this Redis store, shared by every receiver naming "
+        "it (default: $SIM_INTERCOM_STORE or $SIM_INTERCOM_RATE_STORE, else memory)",
     )
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
     serve.add_argument("--quiet", action="store_true", help="do not log each request")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import signal
 import sys
 import threading
@@ -195,18 +196,23 @@ def cmd_webhook_serve(args: argparse.Namespace) -> int:
             "trying triggers by hand and serves loopback only"
         )
     manager = get_plugin_manager()
-    known = [trigger["id"] for specs in manager.hook.sim_register_triggers() for trigger in specs]
+    specs = manager.hook.sim_register_triggers()
+    known = {trigger["id"]: trigger for found in specs for trigger in found}
     if args.trigger not in known:
         raise UsageError(f"unknown trigger {args.trigger[:80]!r}; one of: {', '.join(known)}")
+    topics = _chosen_topics(known[args.trigger], args.topic or [])
+    store = _replay_store(args.store)
     secret = read_secret_file(args.secret_file, "--secret-file", args.secrets)
+    settings: Any = {"clientSecret": secret, "topics": topics} if topics else secret
     receiver = WebhookReceiver(
         manager,
         args.trigger,
-        secret,
+        settings,
         host=args.host,
         port=args.port,
         on_event=_print_event,
         log=None if args.quiet else _print_note,
+        store=store,
     )
     with sigterm_interrupts():
         try:
@@ -218,6 +224,8 @@ def cmd_webhook_serve(args: argparse.Namespace) -> int:
             _print_note(f"Intercom webhook receiver for {args.trigger} listening")
             _print_note(f"  URL       {receiver.url}")
             _print_note("  verifies  X-Hub-Signature with the secret in " + args.secret_file)
+            _print_note("  topics    " + (", ".join(topics) or "every topic the trigger takes"))
+            _print_note("  replays   " + _where_replays(store))
             _print_note("Events print on stdout, one JSON line each. Press Ctrl+C to stop.")
             while True:
                 time.sleep(3600)
@@ -226,6 +234,47 @@ def cmd_webhook_serve(args: argparse.Namespace) -> int:
         finally:
             receiver.stop()
     return EXIT_OK
+
+
+STORE_ENVS = ("SIM_INTERCOM_STORE", "SIM_INTERCOM_RATE_STORE")
+
+
+def _chosen_topics(spec: dict[str, Any], topics: list[str]) -> list[str]:
+    """`--topic` values, each one the trigger takes (any topic for the catch-all)."""
+    for topic in topics:
+        if spec["topics"] != ["*"] and topic not in spec["topics"]:
+            raise UsageError(
+                f"--topic {one_line(topic, 80)!r} is not a topic {spec['id']} takes; one of: "
+                + ", ".join(spec["topics"])
+            )
+    return topics
+
+
+def _where_replays(store: str | None) -> str:
+    if not store:
+        return "remembered in memory"
+    from ..redis_budget import redacted
+
+    return "remembered in " + redacted(store)
+
+
+def _replay_store(given: str | None) -> str | None:
+    """The Redis URL redeliveries are remembered in: --store, else SIM_INTERCOM_STORE, else
+    SIM_INTERCOM_RATE_STORE (the rate budget's store); never quoted, it may hold a password."""
+    from ..settings import RATE_STORE, REDIS_MISSING, redis_installed
+
+    where, value = "--store", given
+    for env in STORE_ENVS:
+        if value is None and os.environ.get(env, "").strip():
+            where, value = env, os.environ[env]
+    if value is None:
+        return None
+    url = RATE_STORE.parse(value)
+    if url is None:
+        raise UsageError(f"{where} {RATE_STORE.describe_bounds()}")
+    if not redis_installed():
+        raise UsageError(f"{where}: {REDIS_MISSING}")
+    return url
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
