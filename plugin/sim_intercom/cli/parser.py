@@ -54,6 +54,8 @@ Exit status: 0 success, 1 the tool failed, 2 usage error or invalid input.""",
   sim-intercom sandbox                          on http://127.0.0.1:8181
   sim-intercom sandbox --port 0 --quiet         a free port, no request log
   sim-intercom sandbox --contacts 100000 --rate-limit 1000/10
+  sim-intercom sandbox --webhook-url http://127.0.0.1:8183/ --webhook-secret-file secret.txt
+  sim-intercom sandbox --fire admin.logged_in   fire a topic from the sandbox running on 8181
 
 Its token is the public value sandbox-token, so it serves on loopback only unless
 --allow-remote is given. Ctrl+C or SIGTERM stops it.""",
@@ -134,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument(
         "--webhook-secret-file", metavar="PATH", help="sign them with the client secret in PATH"
+    )
+    sandbox.add_argument(
+        "--fire",
+        metavar="TOPIC",
+        help="ask the sandbox running on --host/--port to fire this webhook topic, then exit",
+    )
+    sandbox.add_argument(
+        "--item", metavar="JSON", help="with --fire: the data.item to send (default: one made)"
     )
 
     mcp = parser_for("mcp", help="serve every tool over MCP (stdio, or Streamable HTTP)")

@@ -24,6 +24,7 @@ from .common import (
     UsageError,
     connection,
     one_line,
+    print_json,
     read_secret_file,
 )
 
@@ -84,6 +85,8 @@ def _webhook_secret(args: argparse.Namespace) -> str | None:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    if args.fire is not None:
+        return _fire(args)
     from ..sandbox import SandboxServer, Workspace
 
     if not args.allow_remote and not is_loopback(args.host):
@@ -139,6 +142,39 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             print("\nStopping.", flush=True)
         finally:
             server.stop()
+    return EXIT_OK
+
+
+def _fire(args: argparse.Namespace) -> int:
+    """Ask the sandbox running on --host/--port to fire a webhook topic; print its answer."""
+    import requests
+
+    from ..sandbox import SANDBOX_TOKEN
+    from ..sandbox.webhooks import FIRE_PATH
+
+    body: dict[str, Any] = {"topic": args.fire}
+    if args.item is not None:
+        try:
+            body["item"] = json.loads(args.item)
+        except ValueError:
+            raise UsageError("--item must be a JSON object") from None
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}{FIRE_PATH}"
+    try:
+        answer = requests.post(
+            url, json=body, headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"}, timeout=10
+        )
+    except requests.RequestException:
+        raise CommandError(f"no sandbox answers on {host}:{args.port}; start one first") from None
+    if answer.status_code != 200:
+        try:
+            message = answer.json()["errors"][0]["message"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            message = f"HTTP {answer.status_code}"
+        raise CommandError(
+            f"the sandbox did not fire {one_line(args.fire, 80)}: {one_line(message)}"
+        )
+    print_json(answer.json())
     return EXIT_OK
 
 

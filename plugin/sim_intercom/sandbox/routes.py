@@ -314,3 +314,13 @@ def update_ticket(w: Workspace, call: Call) -> Json:
 @route("POST", "/messages")
 def create_message(w: Workspace, call: Call) -> Json:
     return render.message(w.messages.create(params.new_message(call.body)))
+
+
+# The sandbox's own: fire a webhook topic on demand (sandbox/webhooks.py)
+
+
+@route("POST", "/sandbox/webhooks/fire")
+def fire_webhook(w: Workspace, call: Call) -> Json:
+    from .webhooks import fire
+
+    return fire(w, call.body.get("topic"), call.body.get("item"))
