@@ -20,7 +20,8 @@ from sim_intercom.settings import ClientConfig
 from sim_intercom.transport import Transport
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"  # the product spec, beside the checkout
+SPEC_DIR = REPO_ROOT / "tests" / "data" / "spec"  # the product spec (tests/data/README.md)
+SHARED = SPEC_DIR.parent  # where `spec/` is: `SHARED / "spec" / name` names a vendored file
 
 TOKEN = "tok_live_secret_123"
 US = "https://api.intercom.io"  # the US region's base URL, and the `responses` door's
@@ -98,9 +99,9 @@ def make_client(
     return IntercomClient(TOKEN, config, transport or fake_transport(), safe=safe)
 
 
-# Under CI a skip fails the run: nothing may silently stop being checked. Only the
-# comparisons against `../shared/spec/` (tests/spec_tables.py) may skip, and only outside
-# CI. Expected failures (xfail) are not skips and stay allowed. The hooks are in conftest.py.
+# Under CI a skip fails the run: nothing may silently stop being checked. Everything the
+# tests compare against is in the repository (tests/data/), so nothing skips for want of
+# it. Expected failures (xfail) are not skips and stay allowed. The hooks are in conftest.py.
 
 
 def under_ci() -> bool:

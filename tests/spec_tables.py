@@ -1,15 +1,16 @@
-"""The parameter tables of `../shared/spec/intercom-tools.md` (the first sixteen tools) and
-`../shared/spec/intercom-tools-more.md` (the fifteen more), parsed: the binding contract."""
+"""The parameter tables of the product spec's `intercom-tools.md` (the first sixteen tools)
+and `intercom-tools-more.md` (the fifteen more), vendored in `tests/data/spec/`, parsed: the
+binding contract."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from helpers import REPO_ROOT, SHARED
+from helpers import REPO_ROOT, SPEC_DIR
 
-SPEC = SHARED / "spec" / "intercom-tools.md"
-MORE_SPEC = SHARED / "spec" / "intercom-tools-more.md"
+SPEC = SPEC_DIR / "intercom-tools.md"
+MORE_SPEC = SPEC_DIR / "intercom-tools-more.md"
 SPECS = (SPEC, MORE_SPEC)
 # The plugin's own options (`fields`, `max_items`), declared once in schemas/defs/common.json:
 # they come after a tool's contract parameters and are not in the product's tables.
@@ -92,13 +93,8 @@ def contract_part(names: list[str]) -> list[str]:
     return kept
 
 
-def spec_tables() -> Tables | None:
-    """The tables of both specs, or None where the shared spec is not beside the checkout.
-
-    The only test data the repository does not carry: comparisons against it skip where it
-    is absent, except under CI, where any skip fails the run (see `tests/conftest.py`)."""
-    if not all(path.is_file() for path in SPECS):
-        return None
+def spec_tables() -> Tables:
+    """The tables of both specs."""
     tables = parse_tables(SPEC.read_text(encoding="utf-8"))
     more = parse_parameter_rows(MORE_SPEC.read_text(encoding="utf-8"))
     assert not set(tables) & set(more), "a tool is in both specs"

@@ -4,12 +4,16 @@ being checked."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO_ROOT
+from helpers import REPO_ROOT, SPEC_DIR
 from openapi import OPENAPI_FILE
 
 TESTS = Path(__file__).resolve().parent
@@ -36,6 +40,21 @@ def test_openapi_description_is_vendored_with_its_licence():
     assert "Intercom, Inc." in (folder / "LICENSE.md").read_text(encoding="utf-8")
     assert (folder / "README.md").is_file()
     assert (folder.parent / "README.md").is_file()  # where it comes from
+
+
+def test_the_product_spec_is_vendored_as_the_test_data_readme_lists():
+    data = REPO_ROOT / "tests" / "data"
+    listed = re.findall(
+        r"^([0-9a-f]{64})  (\S+)$", (data / "README.md").read_text(), flags=re.MULTILINE
+    )
+    spec_files = {path.name for path in SPEC_DIR.glob("*.md")}
+    assert {"intercom-tools.md", "intercom-tools-more.md", "intercom-webhook-topics.md"} <= (
+        spec_files
+    )
+    assert spec_files <= {name for _, name in listed}
+    for digest, name in listed:
+        (path,) = [p for p in (SPEC_DIR / name, OPENAPI_FILE.parent / name) if p.is_file()]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
 
 
 def test_build_defs_reads_the_same_copy_by_default():
@@ -99,3 +118,23 @@ def test_expected_failures_stay_allowed_under_ci(run_suite):
     result = run_suite(source, ci="true")
     assert result.ret == pytest.ExitCode.OK
     result.assert_outcomes(passed=2, xfailed=1)
+
+
+def test_ci_run_without_redis_server_says_in_one_line_what_to_install(tmp_path):
+    """As a user who is not root, cannot sudo, and has no redis-server: one line, exit 1."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dirname").symlink_to(shutil.which("dirname"))
+    (bin_dir / "id").write_text("#!/bin/sh\necho 1000\n")
+    (bin_dir / "id").chmod(0o755)
+    ran = subprocess.run(
+        [shutil.which("bash"), str(REPO_ROOT / ".ci" / "run")],
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert ran.returncode == 1
+    assert ran.stdout == ""
+    assert ran.stderr.count("\n") == 1
+    assert "install it (apt-get install redis-server" in ran.stderr

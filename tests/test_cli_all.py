@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 
 import pytest
 
-from sim_intercom.cli import main
+from sim_intercom.cli import main, run
+from sim_intercom.cli.run import Progress, duration
 from sim_intercom.sandbox import SandboxServer
 
 SEEDED_CONTACTS = 6
@@ -64,7 +66,52 @@ def test_run_all_shows_progress_when_standard_error_is_a_terminal(capsys, monkey
     assert len(records(capsys.readouterr().out)) == SEEDED_CONTACTS
     progress = terminal.getvalue()
     assert progress.startswith("\r1 of 6 contacts")
-    assert progress.endswith("\r6 of 6 contacts\n")
+    assert re.search(r"\r6 of 6 contacts in \d+\.\d s\x1b\[K\n$", progress)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_shows_a_rate_and_the_time_left():
+    terminal, clock = Terminal(), FakeClock()
+    progress = Progress(terminal, "contacts", clock)
+    clock.now += 4
+    progress.show(1000, 80000)
+    assert terminal.getvalue() == "\r1000 of 80000 contacts, 250/s, 5 min 16 s left\x1b[K"
+
+
+def test_progress_without_a_total_shows_the_rate_only():
+    terminal, clock = Terminal(), FakeClock()
+    progress = Progress(terminal, "contacts", clock)
+    clock.now += 2
+    progress.show(300, None)
+    assert terminal.getvalue() == "\r300 contacts, 150/s\x1b[K"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(0.43, "0.4 s"), (25.2, "25 s"), (516, "8 min 36 s"), (7500, "2 h 05 min")],
+)
+def test_a_duration_reads_as_a_person_would_say_it(seconds, shown):
+    assert duration(seconds) == shown
+
+
+def test_run_all_ends_its_progress_line_when_interrupted(capsys, monkeypatch):
+    def interrupted(*args):
+        yield {"type": "contact", "id": "1"}
+        raise KeyboardInterrupt
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(run, "iterate", interrupted)
+    assert main(["run", "intercom_list_contacts", "per_page=2", "--all", "--sandbox"]) == 130
+    assert len(records(capsys.readouterr().out)) == 3
+    assert re.search(r"\r3 of 6 contacts in \d+\.\d s, interrupted\x1b\[K\n$", terminal.getvalue())
 
 
 @pytest.mark.parametrize(

@@ -387,3 +387,49 @@ def _read_line(process: subprocess.Popen, timeout: float) -> str:
     line = process.stdout.readline()
     assert line, process.stderr.read()
     return line
+
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stdio_mcp_stops_on_the_first_signal_with_stdin_open(signum):
+    """The SDK's stdio transport alone ignores Ctrl+C and SIGTERM while stdin is open; the
+    server stops on the first one, exits 0 as the other servers do, with no traceback."""
+    command = [sys.executable, "-m", "sim_intercom", "mcp", "--sandbox"]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    ) as process:
+        try:
+            process.stdin.write(json.dumps(INITIALIZE) + "\n")
+            process.stdin.flush()
+            assert json.loads(_read_line(process, timeout=30))["id"] == 1  # serving
+            process.send_signal(signum)
+            process.wait(timeout=10)  # a guard against hanging, not a measure of speed
+            errors = process.stderr.read()
+        finally:
+            process.kill()
+    assert process.returncode == 0
+    assert "Traceback" not in errors
+
+
+def test_mcp_help_shows_a_real_workspace_before_the_sandbox(capsys):
+    assert main(["mcp", "--help"]) == 0
+    examples = capsys.readouterr().out.split("Examples:\n", 1)[1].splitlines()
+    assert "sim-intercom mcp" in examples[0]
+    assert "--sandbox" not in examples[0]

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from sim_intercom import exports
 from sim_intercom.exports import FORMATS, export
+from sim_intercom.exports.sim import EXTRAS
 from sim_intercom.host import execute_tool, get_plugin_manager
 from sim_intercom.manifest import Tool, default_catalog
 from sim_intercom.sandbox import SandboxServer
@@ -24,6 +25,7 @@ from sim_intercom.sandbox import SandboxServer
 CATALOG = default_catalog()
 TOOLS = list(CATALOG.tools.values())
 TOOL_IDS = list(CATALOG.tools)
+SIM_IDS = [f"sim_intercom_{tool_id.removeprefix('intercom_')}" for tool_id in TOOL_IDS]
 LLM_FORMATS = ("mcp", "openai", "anthropic", "gemini")
 MCP_TOOLS_LIST_LIMIT = 80 * 1024
 TOKEN = next(c.name for c in CATALOG.manifest.credentials if c.type == "secret-input")
@@ -177,7 +179,7 @@ def test_every_format_exports_every_tool_in_catalog_order():
     for fmt in LLM_FORMATS:
         names = [parameters_name(fmt, tool) for tool in export(fmt)]
         assert names == TOOL_IDS, fmt
-    assert [tool["id"] for tool in export("sim")["tools"]] == TOOL_IDS
+    assert [tool["id"] for tool in export("sim")["tools"]] == SIM_IDS
 
 
 def parameters_name(fmt: str, exported: dict[str, Any]) -> str:
@@ -188,7 +190,7 @@ def parameters_name(fmt: str, exported: dict[str, Any]) -> str:
 def test_one_tool_is_exported_by_its_id(fmt):
     one = export(fmt, "intercom_get_contact")
     name = one["id"] if fmt == "sim" else parameters_name(fmt, one)
-    assert name == "intercom_get_contact"
+    assert name == ("sim_intercom_get_contact" if fmt == "sim" else "intercom_get_contact")
 
 
 def test_an_unknown_format_is_a_value_error_naming_it():
@@ -340,41 +342,86 @@ def test_gemini_declarations_stay_in_googles_subset():
         assert types <= {"STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT"}
 
 
-# Sim
+# Sim (its types are checked by tsc in tests/test_sim_types.py)
 
 
 def sim_fields(tool_id: str) -> dict[str, dict[str, Any]]:
-    block = export("sim")["block"]
+    """The sub-blocks a Sim form shows for `tool_id`, by the parameter each fills."""
+    document = export("sim")
+    sim_id = sim_id_of(tool_id)
+    filled = document[EXTRAS]["tools"][sim_id]["params"]
     return {
-        field["param"]: field
-        for field in block["subBlocks"]
-        if field.get("condition") == {"field": "operation", "value": tool_id}
+        filled[field["id"]]: field
+        for field in document["block"]["subBlocks"]
+        if field["id"] in filled
     }
+
+
+def sim_id_of(tool_id: str) -> str:
+    return SIM_IDS[TOOL_IDS.index(tool_id)]
+
+
+def test_sim_ids_do_not_clash_with_sims_own_intercom_block_and_tools():
+    document = export("sim")
+    assert document["block"]["type"] not in ("intercom", "intercom_v2")
+    assert not any(sim_id.startswith("intercom_") for sim_id in SIM_IDS)
+    assert len(set(SIM_IDS)) == len(SIM_IDS)
+
+
+def test_the_plugins_extras_are_under_one_key():
+    assert set(export("sim")) == {"block", "tools", EXTRAS}
+    extras = export("sim")[EXTRAS]
+    assert [entry["tool"] for entry in extras["tools"].values()] == TOOL_IDS
 
 
 def test_sim_block_names_every_tool_and_every_parameter_of_every_tool():
     block = export("sim")["block"]
     operation = block["subBlocks"][0]
     assert operation["id"] == "operation" and operation["type"] == "dropdown"
-    assert [option["id"] for option in operation["options"]] == TOOL_IDS
-    assert block["tools"]["access"] == TOOL_IDS
+    assert [option["id"] for option in operation["options"]] == SIM_IDS
+    assert block["tools"]["access"] == SIM_IDS
     for tool in TOOLS:
         fields = sim_fields(tool.id)
-        assert list(fields) == list(tool.input_schema["properties"]), tool.id
+        assert sorted(fields) == sorted(tool.input_schema["properties"]), tool.id
+        for name, field in fields.items():
+            assert sim_id_of(tool.id) in field["condition"]["value"], (tool.id, name)
+
+
+def test_a_sub_block_is_required_exactly_for_the_operations_that_need_it():
+    for tool in TOOLS:
         required = set(tool.input_schema.get("required", []))
-        assert {n for n, f in fields.items() if f["required"]} == required, tool.id
+        for name, field in sim_fields(tool.id).items():
+            rule = field.get("required", False)
+            needed = rule is True or (rule and sim_id_of(tool.id) in rule["value"])
+            assert bool(needed) == (name in required), (tool.id, name)
 
 
-def test_sim_operation_dropdown_is_grouped_by_resource_as_the_palette_is():
+def test_a_parameter_shared_by_operations_is_one_sub_block():
+    ids = [field["id"] for field in export("sim")["block"]["subBlocks"]]
+    assert len(ids) == len(set(ids))
+    taking = [t for t in TOOLS if "contactId" in t.input_schema["properties"]]
+    field = sim_fields(taking[0].id)["contactId"]
+    assert field["id"] == "contactId"
+    assert field["condition"]["value"] == [sim_id_of(t.id) for t in taking]
+
+
+def test_a_name_whose_field_differs_gets_its_own_sub_block_naming_its_parameter():
+    fields = [f for f in export("sim")["block"]["subBlocks"] if "canonicalParamId" in f]
+    assert fields, "the catalog has names of two kinds (a dropdown and free text, say)"
+    for field in fields:
+        assert field["id"] != field["canonicalParamId"]
+        assert field["id"].startswith(f"{field['canonicalParamId']}_")
+
+
+def test_sim_operation_dropdown_is_grouped_by_toolset_as_the_palette_is():
     operation = export("sim")["block"]["subBlocks"][0]
     palette = CATALOG.palette()
-    assert [g["label"] for g in operation["groups"]] == [g["label"] for g in palette]
-    assert [g["options"] for g in operation["groups"]] == [
-        [op["tool"] for op in g["operations"]] for g in palette
+    assert [o["group"] for o in operation["options"]] == [
+        g["label"] for g in palette for _ in g["operations"]
     ]
 
 
-def test_sim_registry_entries_name_every_parameter_with_the_token_user_only():
+def test_sim_tools_name_every_parameter_with_the_token_user_only():
     for tool, entry in zip(TOOLS, export("sim")["tools"], strict=True):
         params = entry["params"]
         assert list(params) == [TOKEN, *tool.input_schema["properties"]]
@@ -386,30 +433,39 @@ def test_sim_registry_entries_name_every_parameter_with_the_token_user_only():
 
 
 def test_sim_block_carries_identity_credentials_and_settings():
-    block = export("sim")["block"]
+    document = export("sim")
+    block = document["block"]
     assert block["bgColor"].startswith("#") and block["docsLink"].startswith("https://")
-    assert block["icon"] and block["category"] == "tools"
-    credentials = {f["id"]: f for f in block["subBlocks"] if f.get("credential")}
-    assert list(credentials) == [c.name for c in CATALOG.manifest.credentials]
+    assert document[EXTRAS]["icon"] and block["category"] == "tools"
+    names = document[EXTRAS]["credentials"]
+    assert names == [c.name for c in CATALOG.manifest.credentials]
+    credentials = {f["id"]: f for f in block["subBlocks"] if f["id"] in names}
     token = credentials[TOKEN]
-    assert token["password"] and token["required"] and token["visibility"] == "user-only"
+    assert token["password"] and token["required"] and token["paramVisibility"] == "user-only"
     region = credentials["region"]
     assert region["type"] == "dropdown" and all(o["label"] != o["id"] for o in region["options"])
     for credential in CATALOG.manifest.credentials:
         if credential.default is not None:
-            assert credentials[credential.name]["value"] == credential.default
+            assert credentials[credential.name]["defaultValue"] == credential.default
 
 
 def test_sim_fields_follow_the_catalogs_widgets():
     fields = sim_fields("intercom_create_message")
     assert fields["message_type"]["options"] == [
-        {"id": "inapp", "label": "In-app message"},
-        {"id": "email", "label": "Email"},
+        {"label": "In-app message", "id": "inapp"},
+        {"label": "Email", "id": "email"},
     ]
     assert fields["body"]["type"] == "long-input"
-    assert fields["created_at"]["widget"] == "timestamp"
+    assert fields["created_at"]["placeholder"]
     assert sim_fields("intercom_get_conversation")["include_translations"]["type"] == "switch"
     assert sim_fields("intercom_create_ticket")["contacts"]["type"] == "code"
+
+
+def test_an_object_output_of_the_block_is_json_as_sim_types_it():
+    outputs = export("sim")["block"]["outputs"]
+    assert outputs["contact"]["type"] == "json"
+    assert outputs["contacts"]["type"] == "array"
+    assert outputs["total_count"]["type"] == "number"
 
 
 def test_every_enum_value_has_a_label_in_the_catalog():
@@ -558,23 +614,19 @@ def block_text(value: Any) -> str:
 
 @pytest.mark.parametrize("tool_id", TOOL_IDS)
 def test_a_sim_block_form_maps_to_a_call_with_no_code_per_tool(tool_id, sandbox):
-    block = export("sim")["block"]
-    form = {"operation": tool_id, TOKEN: sandbox.token, "baseUrl": sandbox.base_url}
+    document = export("sim")
+    extras = document[EXTRAS]
+    form = {"operation": sim_id_of(tool_id), TOKEN: sandbox.token, "baseUrl": sandbox.base_url}
     example = real_example(CATALOG.tools[tool_id], sandbox)
-    for field in block["subBlocks"]:
-        if field.get("condition", {}).get("value") == tool_id and field["param"] in example:
-            form[field["id"]] = block_text(example[field["param"]])
-    chosen = form["operation"]
-    by_id = {field["id"]: field for field in block["subBlocks"]}
+    for field_id, param in extras["tools"][form["operation"]]["params"].items():
+        if param in example:
+            form[field_id] = block_text(example[param])
+    chosen = extras["tools"][form["operation"]]
     params = {
-        by_id[key]["param"]: value
-        for key, value in form.items()
-        if by_id.get(key, {}).get("tool") == chosen
+        chosen["params"][key]: value for key, value in form.items() if key in chosen["params"]
     }
-    credentials = {
-        key: value for key, value in form.items() if by_id.get(key, {}).get("credential")
-    }
-    result = execute_tool(pm, chosen, params, credentials)
+    credentials = {key: value for key, value in form.items() if key in extras["credentials"]}
+    result = execute_tool(pm, chosen["tool"], params, credentials)
     assert result is not None and result["success"], result and result["error"]
 
 

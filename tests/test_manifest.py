@@ -58,9 +58,24 @@ def test_a_literal_outside_its_choices_is_refused(tree):
     assert "credentials.1.type: must be one of" in refused(tree)
 
 
-def test_a_tool_whose_resource_has_no_group_is_refused(tree):
-    edit_manifest(tree, lambda m: m["tools"][0].update(resource="invoices"))
-    assert "tools.0.resource: 'invoices' has no block group" in refused(tree)
+def test_a_tool_whose_toolset_is_not_declared_is_refused(tree):
+    edit_manifest(tree, lambda m: m["tools"][0].update(toolset="invoices"))
+    assert "tools.0.toolset: 'invoices' is not declared under toolsets" in refused(tree)
+
+
+def test_a_reserved_toolset_name_is_refused(tree):
+    edit_manifest(tree, lambda m: m["toolsets"][0].update(name="all"))
+    assert "toolsets.0.name: 'all' is reserved" in refused(tree)
+
+
+def test_a_default_toolset_naming_no_tool_is_refused(tree):
+    edit_manifest(tree, lambda m: m["default_toolset"]["tools"].append("intercom_fly"))
+    assert "'intercom_fly' is not a tool" in refused(tree)
+
+
+def test_an_operation_that_is_not_method_and_path_is_refused(tree):
+    edit_manifest(tree, lambda m: m["tools"][0].update(operation="createContact"))
+    assert "tools.0.operation:" in refused(tree)
 
 
 def test_a_missing_schema_file_is_named(tree):

@@ -738,7 +738,7 @@ def test_a_failed_attach_keeps_the_written_contact_and_says_what_failed(
         credentials=credentials,
     )
     assert result["success"] is False
-    assert result["output"] == {"contact": created}
+    assert result["output"] == {"contact": created, "contactId": created["id"]}
     assert result["error_detail"]["stage"] == "attach_company"
     assert result["error_detail"]["kind"] == "not_found"
     assert f"Contact {created['id']} was written" in result["error"]

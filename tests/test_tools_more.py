@@ -1,4 +1,4 @@
-"""The fifteen more tools (`../shared/spec/intercom-tools-more.md`) send exactly the request
+"""The fifteen more tools (`tests/data/spec/intercom-tools-more.md`) send exactly the request
 Intercom's API 2.14 describes and return their documented output.
 
 Each case says the request a tool must send, byte for byte as JSON; each request is also
@@ -663,7 +663,7 @@ def test_list_tags_reads_intercoms_data_not_tags(plugin_manager, credentials):
     tags = [{"type": "tag", "id": str(n), "name": f"tag {n}"} for n in range(3)]
     responses.get(f"{US}/tags", json={"type": "list", "data": tags})
     output = execute_tool(plugin_manager, "intercom_list_tags", {}, credentials)["output"]
-    assert output == {"tags": tags, "total_count": 3}
+    assert output == {"tags": tags, "total_count": 3, "type": "list"}
 
 
 @responses.activate

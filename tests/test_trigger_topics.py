@@ -20,7 +20,7 @@ from sim_intercom.manifest import default_catalog
 from webhook_items import item_for
 
 SECRET = "client-secret-3f9a"
-SPEC = REPO_ROOT / "tests" / "data" / "intercom-webhook-topics.md"
+SPEC = REPO_ROOT / "tests" / "data" / "spec" / "intercom-webhook-topics.md"
 CATALOG = default_catalog()
 # Every 2.14 topic: (topic, the item kind it carries, the trigger of its family)
 TOPICS = [
@@ -304,3 +304,16 @@ def test_every_family_is_a_trigger_and_every_trigger_schema_is_valid(plugin_mana
     for spec in listed.values():
         Draft202012Validator.check_schema(spec["output_schema"])
         assert "$ref" not in json.dumps(spec["output_schema"])
+
+
+def test_the_trigger_reference_lists_each_familys_topics_with_label_item_and_sandbox_cause():
+    from sim_intercom.reference import triggers_page
+    from sim_intercom.sandbox.webhooks import CAUSES
+
+    page = triggers_page(CATALOG)
+    for family in CATALOG.manifest.triggers.families:
+        section = page.split(f"## {family.trigger}\n", 1)[1].split("\n## ", 1)[0]
+        for entry in family.topics:
+            cause = CAUSES.get(entry.topic, "`--fire` only")
+            row = f"| `{entry.topic}` | {entry.label} | `{entry.item}` | {entry.when} | {cause} |"
+            assert row in section

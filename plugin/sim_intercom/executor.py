@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .aliases import Alias, declared_aliases, with_aliases
 from .client import IntercomClient
 from .errors import (
     NOT_APPLIED,
@@ -54,6 +55,7 @@ class Executor:
         self._catalog = catalog
         self._transport = transport
         self._checkers: dict[str, InputChecker] = {}
+        self._aliases: dict[str, list[Alias]] = {}
         self._admin_cache: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -84,6 +86,13 @@ class Executor:
                 self._checkers[tool.id] = InputChecker(tool)
             return self._checkers[tool.id]
 
+    def _complete(self, tool: Tool, output: dict[str, Any]) -> dict[str, Any]:
+        """The output with the flat fields its schema declares (Sim's v2 names)."""
+        aliases = self._aliases.get(tool.id)
+        if aliases is None:
+            aliases = self._aliases[tool.id] = declared_aliases(tool.output_schema)
+        return with_aliases(output, aliases) if aliases else output
+
     def execute(self, tool_id: Any, params: Any, credentials: Any) -> dict[str, Any] | None:
         """The result envelope for a call, or None when the tool id is not in our catalog
         (another plugin may own it, whatever its prefix)."""
@@ -99,10 +108,13 @@ class Executor:
         client: IntercomClient | None = None
         try:
             client, checked = self._prepare(tool, params, credentials)
-            output = OPERATIONS[tool_id].run(checked, client, _largest_page(tool))
+            output = self._complete(
+                tool, OPERATIONS[tool_id].run(checked, client, _largest_page(tool))
+            )
             return success(project(output, checked["fields"]) if "fields" in checked else output)
         except PartialResult as partial:
-            result = failure(_account(partial.error, tool, client), partial.output)
+            output = self._complete(tool, partial.output) if partial.output else partial.output
+            result = failure(_account(partial.error, tool, client), output)
             result["error"] = partial.message
             result["error_detail"]["stage"] = partial.stage
             return result

@@ -47,9 +47,21 @@ class Credential:
 
 
 @dataclass(frozen=True)
-class BlockGroup:
-    resource: str
-    label: str
+class Toolset:
+    """A named group of tools, for one Intercom resource; the block's palette groups too."""
+
+    name: str = field(pattern=r"[a-z][a-z_]*")
+    label: str = field(nonempty=True)
+    description: str = field(nonempty=True)
+
+
+@dataclass(frozen=True)
+class DefaultToolset:
+    """The tools served when a host names no selection (reserved name `default`)."""
+
+    label: str = field(nonempty=True)
+    description: str = field(nonempty=True)
+    tools: list[str] = field(nonempty=True)
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,6 @@ class Block:
     type: str
     category: str
     name: str
-    groups: list[BlockGroup] = field(nonempty=True)
     description: str = ""
     color: str = field("#FFFFFF", pattern=r"#[0-9A-Fa-f]{6}")  # the block's background
     docs: str = field("", pattern=r"(https://\S+)?")  # a documentation link
@@ -84,7 +95,10 @@ class Example:
 class ToolEntry:
     id: str = field(pattern=r"intercom_[a-z_]+")
     name: str = field(nonempty=True)
-    resource: str = field(nonempty=True)
+    toolset: str = field(nonempty=True)
+    # The Intercom operation the tool calls (its main one if it makes several), exactly as
+    # the OpenAPI description writes method and path: "GET /contacts/{contact_id}".
+    operation: str = field(pattern=r"(GET|POST|PUT|PATCH|DELETE) /\S*")
     schema_file: str = field(alias="schema", nonempty=True)
     description: Description = field()
     example: Example = field()
@@ -146,6 +160,8 @@ class Manifest:
     type: Literal["intercom"]
     description: Description
     block: Block
+    toolsets: list[Toolset] = field(nonempty=True)
+    default_toolset: DefaultToolset = field()
     credentials: list[Credential] = field(nonempty=True)
     tools: list[ToolEntry] = field(nonempty=True)
     triggers: Triggers = field()
@@ -174,7 +190,9 @@ class Tool:
             "description": self.entry.description.llm,
             "human_description": self.entry.description.human,
             "version": self.version,
-            "resource": self.entry.resource,
+            "toolset": self.entry.toolset,
+            "resource": self.entry.toolset,  # the toolset's earlier name, kept for hosts
+            "operation": self.entry.operation,
             "input_schema": copy.deepcopy(self.input_schema),
             "output_schema": copy.deepcopy(self.output_schema),
             "annotations": self.entry.annotations.as_dict(),
@@ -184,6 +202,9 @@ class Tool:
             },
         }
 
+
+DEFAULT_TOOLSET = "default"  # the reserved name of the manifest's default selection
+ALL_TOOLSET = "all"  # the reserved name of every tool
 
 ALL_TOPICS = "*"  # a trigger that takes every topic lists only this
 PING_TOPIC = "ping"  # what Intercom sends to test a subscription; runs only a trigger naming it
@@ -273,20 +294,33 @@ class Catalog:
     tools: dict[str, Tool]
     triggers: dict[str, Trigger] = dataclasses.field(default_factory=dict)
 
+    def toolset_tools(self, name: str) -> list[str]:
+        """The ids of the tools in toolset `name` (`default` and `all` included), in
+        catalog order."""
+        if name == ALL_TOOLSET:
+            return list(self.tools)
+        if name == DEFAULT_TOOLSET:
+            chosen = set(self.manifest.default_toolset.tools)
+            return [tool_id for tool_id in self.tools if tool_id in chosen]
+        return [tool.id for tool in self.tools.values() if tool.entry.toolset == name]
+
+    def toolset_names(self) -> list[str]:
+        """Every name a selection may use: the declared toolsets, then `default` and `all`."""
+        return [t.name for t in self.manifest.toolsets] + [DEFAULT_TOOLSET, ALL_TOOLSET]
+
     def palette(self) -> list[dict[str, Any]]:
-        """The block's operation groups, derived from the tools: resource, label, and each
-        tool of that resource (in manifest order) with its name as its label."""
+        """The block's operation groups, derived from the toolsets: toolset, label, and
+        each tool of that toolset (in manifest order) with its name as its label."""
         return [
             {
-                "resource": group.resource,
-                "label": group.label,
+                "resource": toolset.name,
+                "label": toolset.label,
                 "operations": [
-                    {"tool": tool.id, "label": tool.entry.name}
-                    for tool in self.tools.values()
-                    if tool.entry.resource == group.resource
+                    {"tool": tool_id, "label": self.tools[tool_id].entry.name}
+                    for tool_id in self.toolset_tools(toolset.name)
                 ],
             }
-            for group in self.manifest.block.groups
+            for toolset in self.manifest.toolsets
         ]
 
 
@@ -502,18 +536,26 @@ def _triggers(store: _SchemaStore, manifest: Manifest) -> dict[str, Trigger]:
     return triggers
 
 
-def _check_block(manifest: Manifest) -> None:
-    grouped = [group.resource for group in manifest.block.groups]
-    used = {tool.resource for tool in manifest.tools}
+def _check_toolsets(manifest: Manifest) -> None:
+    declared = [toolset.name for toolset in manifest.toolsets]
+    used = {tool.toolset for tool in manifest.tools}
+    for index, name in enumerate(declared):
+        where = f"manifest.yaml: toolsets.{index}.name"
+        if name in (DEFAULT_TOOLSET, ALL_TOOLSET):
+            raise ManifestError(f"{where}: {name!r} is reserved")
+        if name not in used or declared.count(name) > 1:
+            raise ManifestError(f"{where}: {name!r} must have tools and be declared once")
     for index, tool in enumerate(manifest.tools):
-        if tool.resource not in grouped:
+        if tool.toolset not in declared:
             raise ManifestError(
-                f"manifest.yaml: tools.{index}.resource: {tool.resource!r} has no block group"
+                f"manifest.yaml: tools.{index}.toolset: {tool.toolset!r} is not declared "
+                f"under toolsets ({', '.join(declared)})"
             )
-    for resource in grouped:
-        if resource not in used or grouped.count(resource) > 1:
+    ids = {tool.id for tool in manifest.tools}
+    for index, tool_id in enumerate(manifest.default_toolset.tools):
+        if tool_id not in ids:
             raise ManifestError(
-                f"manifest.yaml: block.groups: {resource!r} must have tools and one group"
+                f"manifest.yaml: default_toolset.tools.{index}: {tool_id!r} is not a tool"
             )
 
 
@@ -521,7 +563,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
     """Read and check `manifest.yaml` and every schema it names under `root`."""
     root = root or data_root()
     manifest = _read_manifest(root / "manifest.yaml")
-    _check_block(manifest)
+    _check_toolsets(manifest)
     store = _SchemaStore(root)
     tools = {}
     for index, entry in enumerate(manifest.tools):

@@ -16,12 +16,16 @@ without `mcp` installed; the command line imports it only for `sim-intercom mcp`
 from __future__ import annotations
 
 import argparse
+import asyncio
+import codecs
 import json
 import os
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 try:
     import anyio
@@ -192,10 +196,70 @@ def build_server(credentials: Mapping[str, Any]) -> Server[Any]:
     )
 
 
+class _StdinLines:
+    """The lines of stdin as an async iterator, read on a daemon thread.
+
+    The SDK reads stdin in a worker thread that a cancelled server must wait for, so while
+    stdin stays open neither Ctrl+C nor SIGTERM could stop it. Nothing waits for a daemon
+    thread, and reading the descriptor with `os.read` holds no lock of `sys.stdin` at exit.
+    """
+
+    def __init__(self, fd: int = 0) -> None:
+        self._fd = fd
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read, args=(loop,), name="mcp-stdin", daemon=True).start()
+
+    def __aiter__(self) -> _StdinLines:
+        return self
+
+    async def __anext__(self) -> str:
+        line = await self._lines.get()
+        if line is None:
+            raise StopAsyncIteration
+        return line
+
+    def _read(self, loop: asyncio.AbstractEventLoop) -> None:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # as the SDK reads
+        pending = ""
+        while True:
+            try:
+                chunk = os.read(self._fd, 65536)
+            except OSError:
+                chunk = b""
+            *lines, pending = (pending + decoder.decode(chunk, final=not chunk)).split("\n")
+            ended = [] if chunk else [*([pending] if pending else []), None]
+            try:
+                for line in [*(line + "\n" for line in lines), *ended]:
+                    loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the loop has closed: the server has stopped
+                return
+            if not chunk:
+                return
+
+
+async def _cancel_on_signal(scope: anyio.CancelScope) -> None:
+    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for _ in signals:
+            scope.cancel()
+            return
+
+
 async def run_stdio(server: Server[Any]) -> None:
-    """Serve one client over this process's stdin and stdout until it disconnects."""
-    async with stdio_server() as (read_stream, write_stream):
-        await server.run(read_stream, write_stream, server.create_initialization_options())
+    """Serve one client over this process's stdin and stdout until it disconnects, or, in
+    the main thread, until the first SIGINT (Ctrl+C) or SIGTERM."""
+    stdin = _StdinLines()
+    async with anyio.create_task_group() as group:
+        if threading.current_thread() is threading.main_thread():
+            group.start_soon(_cancel_on_signal, group.cancel_scope)
+        stdin.start()
+        # The SDK only iterates its `stdin`, line by line.
+        lines = cast("anyio.AsyncFile[str]", stdin)
+        async with stdio_server(stdin=lines) as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+        group.cancel_scope.cancel()
 
 
 def serve_stdio(credentials: Mapping[str, Any]) -> None:

@@ -9,25 +9,13 @@ import textwrap
 from typing import Any
 
 from ..host import get_plugin_manager, list_tools
+from ..reference import type_name
 from ..tables import render_table
 from .common import EXIT_OK, UsageError, one_line, print_json, unknown_tool
 
 
 def _required(spec: dict[str, Any]) -> str:
     return ", ".join(spec["input_schema"].get("required", [])) or "-"
-
-
-def _type_name(prop: dict[str, Any]) -> str:
-    if "enum" in prop:
-        return one_line("|".join(str(value) for value in prop["enum"]), 30)
-    if prop.get("contentMediaType") == "application/json":
-        return "JSON text"
-    kind = prop.get("type", "any")
-    name = "|".join(kind) if isinstance(kind, list) else str(kind)
-    items = prop.get("items")
-    if name == "array" and isinstance(items, dict) and "type" in items:
-        return f"list of {items['type']}"
-    return name
 
 
 def example_command(tool_id: str, params: dict[str, Any]) -> str:
@@ -46,7 +34,7 @@ def describe_tool(spec: dict[str, Any]) -> str:
     rows = [
         (
             name,
-            _type_name(prop),
+            one_line(type_name(prop), 30),
             "yes" if name in required else "",
             textwrap.shorten(prop.get("description", ""), 56, placeholder="..."),
         )

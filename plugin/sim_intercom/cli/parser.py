@@ -60,9 +60,9 @@ Exit status: 0 success, 1 the tool failed, 2 usage error or invalid input.""",
 Its token is the public value sandbox-token, so it serves on loopback only unless
 --allow-remote is given. Ctrl+C or SIGTERM stops it.""",
     "mcp": f"""\
-  sim-intercom mcp --sandbox                   over stdio, against a fresh local sandbox
-  {TOKEN_ENV}=... sim-intercom mcp --region eu
+  {TOKEN_ENV}=... sim-intercom mcp          over stdio, against your workspace
   sim-intercom mcp --http --port 8182 --token-file ~/.intercom-token
+  sim-intercom mcp --sandbox                   to try it: a fresh local sandbox, no token
 
 In an MCP client's config: {{"command": "sim-intercom", "args": ["mcp"],
 "env": {{"{TOKEN_ENV}": "..."}}}}. Over HTTP the endpoint is

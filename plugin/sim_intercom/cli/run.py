@@ -7,7 +7,7 @@ import itertools
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from typing import IO, Any
 
@@ -28,6 +28,7 @@ from .common import (
 )
 
 PROGRESS_INTERVAL = 0.1  # seconds between updates of the --all progress line
+CLEAR_TO_END = "\x1b[K"  # a terminal's erase to the end of the line, after a shorter update
 
 
 def parse_assignments(pairs: Sequence[str], input_json: str | None) -> dict[str, Any]:
@@ -95,22 +96,53 @@ def _check_streamable(tool_id: str, params: dict[str, Any]) -> None:
 
 
 class Progress:
-    """`\\r`-updated `N of TOTAL contacts` on a terminal's standard error, a few times a
-    second at most."""
+    """`\\r`-updated `N of TOTAL contacts, R/s, T left` on a terminal's standard error, a
+    few times a second at most; `end` finishes the line, however the walk ended."""
 
-    def __init__(self, stream: IO[str], noun: str) -> None:
+    def __init__(self, stream: IO[str], noun: str, clock: Callable[[], float] = time.monotonic):
         self.stream = stream
         self.noun = noun
+        self.clock = clock
+        self.started = clock()
         self.shown_at: float | None = None
 
-    def show(self, count: int, total: int | None, *, last: bool = False) -> None:
-        now = time.monotonic()
-        if not last and self.shown_at is not None and now - self.shown_at < PROGRESS_INTERVAL:
+    def show(self, count: int, total: int | None) -> None:
+        now = self.clock()
+        if self.shown_at is not None and now - self.shown_at < PROGRESS_INTERVAL:
             return
         self.shown_at = now
-        of = f" of {total}" if isinstance(total, int) else ""
-        self.stream.write(f"\r{count}{of} {self.noun}" + ("\n" if last else ""))
+        self._write(self._counted(count, total) + self._pace(count, total, now - self.started))
+
+    def end(self, count: int, total: int | None, how: str = "") -> None:
+        elapsed = duration(self.clock() - self.started)
+        self._write(f"{self._counted(count, total)} in {elapsed}{how}", "\n")
+
+    def _counted(self, count: int, total: int | None) -> str:
+        return f"{count}{f' of {total}' if isinstance(total, int) else ''} {self.noun}"
+
+    @staticmethod
+    def _pace(count: int, total: int | None, elapsed: float) -> str:
+        if elapsed <= 0 or count == 0:
+            return ""
+        rate = count / elapsed
+        left = f", {duration((total - count) / rate)} left" if isinstance(total, int) else ""
+        return f", {rate:,.0f}/s{left}"
+
+    def _write(self, text: str, ending: str = "") -> None:
+        self.stream.write(f"\r{text}{CLEAR_TO_END}{ending}")
         self.stream.flush()
+
+
+def duration(seconds: float) -> str:
+    """`0.4 s`, `25 s`, `8 min 36 s`, `2 h 05 min`."""
+    if seconds < 10:
+        return f"{max(seconds, 0):.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
 
 
 def stream_all(
@@ -149,9 +181,13 @@ def stream_all(
             count += 1
             if progress is not None:
                 progress.show(count, total)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.end(count, total, ", interrupted")
+        raise
     except IntercomError as error:
         if progress is not None:
-            progress.show(count, total, last=True)
+            progress.end(count, total, ", stopped")
         print(
             f"sim-intercom: {tool_id} --all stopped after {count} {pager.items}: "
             f"{error.kind}: {one_line(str(error))}",
@@ -159,5 +195,5 @@ def stream_all(
         )
         return EXIT_USAGE if isinstance(error, InvalidInput) and count == 0 else EXIT_FAILED
     if progress is not None:
-        progress.show(count, total, last=True)
+        progress.end(count, total)
     return EXIT_OK

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..aliases import COPY_OF
 from ..manifest import Catalog, Tool, default_catalog
 from .schema import (
     Schema,
@@ -108,6 +109,12 @@ def _compact(node: Mapping[str, Any], depth: int, described_elsewhere: Mapping[s
     return result
 
 
+def _is_alias(prop: Mapping[str, Any]) -> bool:
+    """A flat copy of a value described elsewhere in the output (Sim's names, such as
+    `contactId`), or a constant: typed only, its name says the rest."""
+    return COPY_OF in prop or "const" in prop
+
+
 def mcp_output_schema(tool: Tool, described_elsewhere: Mapping[str, str] | None = None) -> Schema:
     """The tool's output schema, compact (see the module docstring); the kinds of object in
     `described_elsewhere` get their properties typed only, with a pointer to the tool that
@@ -117,7 +124,9 @@ def mcp_output_schema(tool: Tool, described_elsewhere: Mapping[str, str] | None 
     if output.get("description"):
         schema["description"] = short(str(output["description"]))
     schema["properties"] = {
-        name: _compact(prop, 0, described_elsewhere or {})
+        name: _typed(prop, describe=False)
+        if _is_alias(prop)
+        else _compact(prop, 0, described_elsewhere or {})
         for name, prop in output.get("properties", {}).items()
     }
     if output.get("additionalProperties") is False:

@@ -185,17 +185,21 @@ def records(body: Mapping[str, Any], source: str) -> list[dict[str, Any]]:
     return [as_record(item, f"an item of {source!r}") for item in items]
 
 
-def cursor_list(key: str, source: str) -> Shape:
-    """Output `{key: [...], total_count, next_starting_after}` from a cursor-paged answer."""
+def cursor_list(key: str, source: str, pages: bool = False) -> Shape:
+    """Output `{key: [...], total_count, next_starting_after}` from a cursor-paged answer;
+    with `pages`, also Intercom's own `pages` object, as Sim's tools return it."""
 
     def shape(body: Any, params: Params) -> Output:
         body = as_object(body)
         items = records(body, source)
-        return {
+        output = {
             key: items,
             "total_count": optional_int(body, "total_count", len(items)),
             "next_starting_after": next_cursor(body),
         }
+        if pages:
+            output["pages"] = body.get("pages")
+        return output
 
     return shape
 

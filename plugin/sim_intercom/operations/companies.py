@@ -33,6 +33,7 @@ def _page_list(body: Any, params: Params) -> Output:
         "total_pages": total_pages,
         "next_page": page + 1 if page < total_pages else None,
         "next_starting_after": next_cursor(body),
+        "pages": body.get("pages"),  # Intercom's own, as Sim's tool returns it
     }
 
 

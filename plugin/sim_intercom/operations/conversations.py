@@ -113,7 +113,7 @@ OPERATIONS = (
         "intercom_list_conversations",
         "GET",
         "/conversations",
-        cursor_list("conversations", "conversations"),
+        cursor_list("conversations", "conversations", pages=True),
         pager=Pager("conversations"),
     ),
     Operation(
@@ -129,7 +129,7 @@ OPERATIONS = (
         "intercom_search_conversations",
         "POST",
         "/conversations/search",
-        cursor_list("conversations", "conversations"),
+        cursor_list("conversations", "conversations", pages=True),
         pager=Pager("conversations"),
         build_body=search_body,
     ),

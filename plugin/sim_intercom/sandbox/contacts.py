@@ -46,6 +46,7 @@ class Contacts:
 
     def __init__(self, state: State) -> None:
         self.state = state
+        self.searches = search.Snapshots()
 
     def create(self, fields: ContactFields, *, created_at: int | None = None) -> Contact:
         """The one way a contact comes to be, whoever asks: checked, stored and indexed."""
@@ -112,7 +113,7 @@ class Contacts:
         return cursor_page(contacts, per_page, cursor, _id_of)
 
     def search(self, request: search.SearchRequest) -> Page[Contact]:
-        return search.find(self.state.contacts, render.contact_for_search, request)
+        return search.find(self.state.contacts, render.contact_for_search, request, self.searches)
 
     def attach_company(self, contact: Contact, company_id: str) -> Company:
         company = get_or_404(self.state.companies, company_id, CompanyNotFound)

@@ -63,6 +63,7 @@ class Conversations:
     def __init__(self, state: State, contacts: Contacts) -> None:
         self.state = state
         self.contacts = contacts
+        self.searches = search.Snapshots()
 
     def open(
         self,
@@ -107,7 +108,7 @@ class Conversations:
     def search(self, request: search.SearchRequest) -> Page[Conversation]:
         self.wake()
         view = partial(render.conversation, contacts=self.state.contacts, parts=False)
-        return search.find(self.state.conversations, view, request)
+        return search.find(self.state.conversations, view, request, self.searches)
 
     def reply(self, conversation: Conversation, reply: NewReply) -> Conversation:
         author = self._author(reply)

@@ -18,14 +18,19 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the next page starts: a position, the id just before it, and the page number."""
+    """Where the next page starts: a position, the id just before it, the page number, and
+    for a search, the snapshot of its ordered matches (`search.Snapshots`)."""
 
     position: int = 0
     last_id: str = ""
     page: int = 1
+    snapshot: str = ""
 
     def encode(self) -> str:
-        raw = json.dumps([self.position, self.last_id, self.page], separators=(",", ":"))
+        fields: list[object] = [self.position, self.last_id, self.page]
+        if self.snapshot:
+            fields.append(self.snapshot)
+        raw = json.dumps(fields, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -41,9 +46,10 @@ def decode_cursor(text: object, field: str = "starting_after") -> Cursor:
         raise _invalid(field)
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        position, last_id, page = json.loads(raw)
+        position, last_id, page, *rest = json.loads(raw)
     except (binascii.Error, ValueError, TypeError):
         raise _invalid(field) from None
+    snapshot = rest[0] if len(rest) == 1 else None if rest else ""
     valid = (
         isinstance(position, int)
         and position >= 0
@@ -51,9 +57,9 @@ def decode_cursor(text: object, field: str = "starting_after") -> Cursor:
         and isinstance(page, int)
         and page >= 1
     )
-    if not valid:
+    if not valid or not isinstance(snapshot, str):
         raise _invalid(field)
-    return Cursor(position, last_id, page)
+    return Cursor(position, last_id, page, snapshot)
 
 
 @dataclass(frozen=True)

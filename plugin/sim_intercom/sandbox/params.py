@@ -7,6 +7,7 @@ the workspace (unknown ids, duplicates, undefined attributes) is the backend's t
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import posixpath
 from collections.abc import Mapping
@@ -174,7 +175,8 @@ def search_request(body: Body, model: str) -> SearchRequest:
     pagination = fields.get("pagination") or {}
     size = query_int("per_page", pagination.get("per_page"), 50, maximum=MAX_PER_PAGE)
     start = decode_cursor(pagination.get("starting_after"))
-    return SearchRequest(matches, sort_field, sort_order, size, start)
+    key = json.dumps([fields["query"], sort_field, sort_order], sort_keys=True)
+    return SearchRequest(matches, sort_field, sort_order, size, start, key)
 
 
 # Workspace settings and conversations

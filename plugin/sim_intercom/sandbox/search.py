@@ -10,7 +10,10 @@ NIN, !~) match when the positive one does not.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -24,6 +27,7 @@ from .search_fields import CUSTOM_PREFIX, FIELDS, MODELS, Field, Getter, Json, c
 Predicate = Callable[[Json], bool]
 R = TypeVar("R")
 
+SNAPSHOTS_KEPT = 16  # recent searches whose ordered matches stay for their cursors
 MAX_DEPTH = 2
 MAX_GROUP_SIZE = 15
 DAY = 86_400
@@ -63,23 +67,68 @@ _ALLOWED = {
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A search body, checked: the compiled query, the sort, and the page asked for."""
+    """A search body, checked: the compiled query, the sort, and the page asked for; `key`
+    is the query and sort as given, which a snapshot must have been taken for."""
 
     matches: Predicate
     sort_field: str | None = None
     sort_order: str | None = None
     per_page: int = 50
     cursor: Cursor = field(default_factory=Cursor)
+    key: str = ""
 
 
-def find(records: Mapping[str, R], view: Callable[[R], Json], request: SearchRequest) -> Page[R]:
+class Snapshots:
+    """The ordered matches (ids) of recent searches, so that a search's later pages cost
+    what a list page costs rather than the whole search again.
+
+    A search's first page takes a snapshot, and its cursors name it; the oldest goes once
+    more than `kept` are held. A later page slices the snapshot and checks only that page's
+    records again: one deleted, or changed so that it no longer matches, is left out, and
+    `total_count` stays the snapshot's. A cursor whose snapshot has gone runs the search
+    again from its position.
+    """
+
+    def __init__(self, kept: int = SNAPSHOTS_KEPT) -> None:
+        self._kept = kept
+        self._taken: OrderedDict[str, tuple[str, list[str]]] = OrderedDict()
+        self._numbers = itertools.count(1)
+
+    def get(self, snapshot: str, key: str) -> list[str] | None:
+        taken = self._taken.get(snapshot)
+        if taken is None or taken[0] != key:
+            return None
+        self._taken.move_to_end(snapshot)
+        return taken[1]
+
+    def take(self, key: str, ids: list[str]) -> str:
+        snapshot = str(next(self._numbers))
+        self._taken[snapshot] = (key, ids)
+        while len(self._taken) > self._kept:
+            self._taken.popitem(last=False)
+        return snapshot
+
+
+def find(
+    records: Mapping[str, R],
+    view: Callable[[R], Json],
+    request: SearchRequest,
+    snapshots: Snapshots,
+) -> Page[R]:
     """The page of `records` that match, seen through `view` (a record as the API renders it,
-    holding its `id`), sorted as asked."""
-    found = [each for each in map(view, records.values()) if request.matches(each)]
-    found = sort_records(found, request.sort_field, request.sort_order)
-    page = cursor_page(found, request.per_page, request.cursor)
-    items = [records[each["id"]] for each in page.items]
-    return Page(items, page.total, page.per_page, page.page, page.following)
+    holding its `id`), sorted as asked; later pages from the search's snapshot."""
+    cursor = request.cursor
+    ids = snapshots.get(cursor.snapshot, request.key) if cursor.snapshot else None
+    snapshot = cursor.snapshot
+    if ids is None:
+        found = [each for each in map(view, records.values()) if request.matches(each)]
+        ids = [each["id"] for each in sort_records(found, request.sort_field, request.sort_order)]
+        snapshot = snapshots.take(request.key, ids)
+    page = cursor_page(ids, request.per_page, cursor)
+    present = (records[each] for each in page.items if each in records)
+    items = [record for record in present if request.matches(view(record))]
+    following = page.following and dataclasses.replace(page.following, snapshot=snapshot)
+    return Page(items, page.total, page.per_page, page.page, following)
 
 
 def _fields_of(model: str) -> dict[str, Field]:

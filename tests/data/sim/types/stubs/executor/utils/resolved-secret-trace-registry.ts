@@ -1,0 +1,1 @@
+export type ResolvedSecretInputPath = Record<string, unknown>

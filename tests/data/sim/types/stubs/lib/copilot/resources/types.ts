@@ -1,0 +1,1 @@
+export type MothershipResource = Record<string, unknown>

@@ -1,0 +1,1 @@
+export type HostedKeyRateLimitConfig = Record<string, unknown>

@@ -1,0 +1,1 @@
+export type PrivateSecretProvenanceSelection = Record<string, unknown>
