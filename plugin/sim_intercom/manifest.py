@@ -424,21 +424,18 @@ ITEM_DEFS = "schemas/defs/webhook_item.json"
 ENVELOPE = ("topic", "id", "app_id", "created_at", "delivery_attempts", "first_sent_at")
 
 
-def _event_schema(store: _SchemaStore, title: str, items: dict[str, str], every: bool) -> Any:
+def _event_schema(
+    store: _SchemaStore, title: str, items: dict[str, str], kinds: dict[str, Any], every: bool
+) -> Any:
     """The event a trigger outputs: the notification's fields, `topic` one of `items` (any
-    text when it takes `every` topic), and `data.item` typed by the item its topic carries."""
+    text when it takes `every` topic), and `data.item` typed by the item its topic carries
+    (`kinds`: each item kind's schema, inlined once and shared by every trigger)."""
     envelope: dict[str, Any] = {name: {"$ref": f"#/$defs/{name}"} for name in ENVELOPE}
     if not every:
         envelope["topic"]["enum"] = list(items)
-    by_item: dict[str, list[str]] = {}
-    for topic, kind in items.items():
-        by_item.setdefault(kind, []).append(topic)
-    item = {"$ref": "#/$defs/data/properties/item"}  # any object; `allOf` below types it
-    if len(by_item) == 1 and not every:
-        item = {"$ref": f"webhook_item.json#/$defs/{next(iter(by_item))}"}
     data = {
         "$ref": "#/$defs/data",
-        "properties": {"type": {"$ref": "#/$defs/data/properties/type"}, "item": item},
+        "properties": {"type": {"$ref": "#/$defs/data/properties/type"}},
         "required": ["item"],
     }
     schema: dict[str, Any] = {
@@ -447,22 +444,33 @@ def _event_schema(store: _SchemaStore, title: str, items: dict[str, str], every:
         "properties": {**envelope, "data": data},
         "required": [*ENVELOPE, "data"],
     }
+    base, notification = store.load(store.root / NOTIFICATION_DEFS)
+    inlined: dict[str, Any] = store.inline(schema, base)
+    by_item: dict[str, list[str]] = {}
+    for topic, kind in items.items():
+        by_item.setdefault(kind, []).append(topic)
+    item = notification["$defs"]["data"]["properties"]["item"]  # any object, typed below
+    if len(by_item) == 1 and not every:
+        item = kinds[next(iter(by_item))]
+    inlined["properties"]["data"]["properties"]["item"] = item
     if every or len(by_item) > 1:
-        schema["allOf"] = [
+        inlined["allOf"] = [
             {
                 "if": {"properties": {"topic": {"enum": topics}}, "required": ["topic"]},
-                "then": {
-                    "properties": {
-                        "data": {
-                            "properties": {"item": {"$ref": f"webhook_item.json#/$defs/{item}"}}
-                        }
-                    }
-                },
+                "then": {"properties": {"data": {"properties": {"item": kinds[kind]}}}},
             }
-            for item, topics in by_item.items()
+            for kind, topics in by_item.items()
         ]
-    base, _ = store.load(store.root / NOTIFICATION_DEFS)
-    return {"$schema": DRAFT_2020_12, "title": title, **store.inline(schema, base)}
+    return {"$schema": DRAFT_2020_12, "title": title, **inlined}
+
+
+def _item_kinds(store: _SchemaStore) -> dict[str, Any]:
+    """Each item kind of schemas/defs/webhook_item.json, inlined."""
+    base, document = store.load(store.root / ITEM_DEFS)
+    kinds: dict[str, Any] = {}
+    for kind, schema in document.get("$defs", {}).items():
+        kinds[kind] = store.inline(schema, base)
+    return kinds
 
 
 def _topic_table(manifest: Manifest) -> dict[str, TopicOption]:
@@ -482,9 +490,7 @@ def _topic_table(manifest: Manifest) -> dict[str, TopicOption]:
     return table
 
 
-def _check_items(store: _SchemaStore, manifest: Manifest) -> None:
-    _, document = store.load(store.root / ITEM_DEFS)
-    known = document.get("$defs", {})
+def _check_items(known: dict[str, Any], manifest: Manifest) -> None:
     for f_index, family in enumerate(manifest.triggers.families):
         for t_index, entry in enumerate(family.topics):
             if entry.item not in known:
@@ -505,7 +511,8 @@ def _family_entry(family: TopicFamily) -> TriggerEntry:
 
 
 def _triggers(store: _SchemaStore, manifest: Manifest) -> dict[str, Trigger]:
-    _check_items(store, manifest)
+    kinds = _item_kinds(store)
+    _check_items(kinds, manifest)
     table = _topic_table(manifest)
     named = [
         (f"triggers.items.{i}", entry, None) for i, entry in enumerate(manifest.triggers.items)
@@ -530,7 +537,7 @@ def _triggers(store: _SchemaStore, manifest: Manifest) -> dict[str, Trigger]:
             skipped = {PING_TOPIC, *manifest.triggers.renamed}
             options = tuple(o for o in options if o.topic not in skipped)
         items = {option.topic: option.item for option in options}
-        schema = _event_schema(store, f"{entry.id} output", items, every)
+        schema = _event_schema(store, f"{entry.id} output", items, kinds, every)
         secret = manifest.triggers.secret
         triggers[entry.id] = Trigger(entry, manifest.version, secret, schema, options, family)
     return triggers
