@@ -45,6 +45,12 @@ OBJECTS = {
     # A: people
     "data_attribute": "data_attribute",
     "segment": "segment",
+    # The objects webhook notifications carry beside those (schemas/defs/webhook_item.json)
+    "article": "article",
+    "call": "call",
+    "conversation_part": "conversation_part",
+    "event": "data_event",
+    "job": "jobs",
     "subscription_type": "subscription_type",
     "visitor": "visitor",
 }
@@ -153,10 +159,23 @@ def corrected(components: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def merged(body: dict[str, Any]) -> dict[str, Any]:
+    """An object written as `allOf` object branches (Intercom's article) as one object, so
+    its `type` and `id` are properties that can be required."""
+    branches = body.get("allOf")
+    if not branches or not all("properties" in branch for branch in branches):
+        return body
+    properties: dict[str, Any] = {}
+    for branch in branches:
+        properties.update(branch["properties"])
+    properties.update(body.get("properties", {}))
+    return {**{k: v for k, v in body.items() if k != "allOf"}, "properties": properties}
+
+
 def build(components: dict[str, Any], component: str, stem: str) -> dict[str, Any]:
     """One def document: header, the converted object, `type` and `id` required."""
     source = {k: v for k, v in components[component].items() if k != "nullable"}
-    body = Converter(components).convert(source, (component,))
+    body = merged(Converter(components).convert(source, (component,)))
     required = [name for name in ("type", "id") if name in body.get("properties", {})]
     document = {"$schema": DRAFT, "$id": f"{BASE_ID}{stem}.json", "$comment": COMMENT}
     document.update(body)

@@ -120,7 +120,7 @@ def test_the_sandbox_delivers_signed_webhooks_where_it_is_told(tmp_path):
     body, signature = received[0]
     expected = hmac.new(b"client-secret", body, hashlib.sha1).hexdigest()
     assert signature == f"sha1={expected}"
-    assert json.loads(body)["topic"] == "user.created"
+    assert json.loads(body)["topic"] == "contact.user.created"
 
 
 def test_a_webhook_secret_without_a_url_is_a_usage_error(tmp_path, capsys):

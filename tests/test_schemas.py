@@ -41,6 +41,11 @@ GENERATED_DEFS = (
     "intercom_error",
     "data_attribute",
     "segment",
+    "article",
+    "call",
+    "conversation_part",
+    "event",
+    "job",
     "subscription_type",
     "visitor",
 )

@@ -1,5 +1,6 @@
-"""The trigger hooks: six Intercom webhook triggers, and each POST checked (signature over
-the raw bytes, in constant time), filtered by topic, and answered without ever raising."""
+"""The trigger hooks: Sim's six Intercom webhook triggers (the topic families' triggers have
+tests/test_trigger_topics.py), and each POST checked (signature over the raw bytes, in
+constant time), filtered by topic, and answered without ever raising."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ TOPICS = {
     ],
     "intercom_conversation_reply": ["conversation.user.replied", "conversation.admin.replied"],
     "intercom_conversation_closed": ["conversation.admin.closed"],
-    "intercom_contact_created": ["contact.created"],
-    "intercom_user_created": ["user.created"],
+    "intercom_contact_created": ["contact.lead.created", "contact.created"],
+    "intercom_user_created": ["contact.user.created", "user.created"],
     "intercom_webhook": ["*"],
 }
 EVERY_TOPIC = sorted({topic for topics in TOPICS.values() for topic in topics} - {"*"})
@@ -105,7 +106,8 @@ def specs(manager) -> dict[str, dict[str, Any]]:
 
 
 def test_the_six_triggers_are_registered_with_the_spec_topics(plugin_manager):
-    assert {id: spec["topics"] for id, spec in specs(plugin_manager).items()} == TOPICS
+    registered = specs(plugin_manager)
+    assert {id: registered[id]["topics"] for id in TOPICS} == TOPICS
 
 
 def test_the_triggers_are_the_spec_table_of_webhook_triggers():
@@ -162,10 +164,27 @@ def test_every_topic_is_listed_alone(tmp_path):
         load_catalog(tree)
 
 
-def test_a_missing_trigger_schema_file_is_named(tmp_path):
+def test_a_topic_carrying_an_unknown_item_is_named(tmp_path):
     tree = copy_catalog_tree(tmp_path)
-    (tree / "schemas" / "triggers" / "intercom_user_created.json").unlink()
-    with pytest.raises(ManifestError, match=r"intercom_user_created\.json not found"):
+    edit_manifest(tree, lambda m: m["triggers"]["families"][0]["topics"][1].update(item="nope"))
+    with pytest.raises(ManifestError, match=r"triggers\.families\.0\.topics\.1\.item: 'nope'"):
+        load_catalog(tree)
+
+
+def test_a_trigger_taking_a_topic_no_family_lists_is_refused(tmp_path):
+    tree = copy_catalog_tree(tmp_path)
+    edit_manifest(tree, lambda m: m["triggers"]["items"][2].update(topics=["ticket.resolved"]))
+    with pytest.raises(ManifestError, match=r"triggers\.items\.2\.topics: 'ticket\.resolved'"):
+        load_catalog(tree)
+
+
+def test_a_topic_listed_twice_is_refused(tmp_path):
+    tree = copy_catalog_tree(tmp_path)
+    twice = lambda m: m["triggers"]["families"][1]["topics"].append(  # noqa: E731
+        m["triggers"]["families"][0]["topics"][0]
+    )
+    edit_manifest(tree, twice)
+    with pytest.raises(ManifestError, match=r"listed twice"):
         load_catalog(tree)
 
 

@@ -32,12 +32,8 @@ from .manifest import (
     source_fingerprint,
     source_root,
 )
-from .manifest_models import (
-    Manifest,
-    SchemaDocument,
-    ToolSchemaDocument,
-    TriggerSchemaDocument,
-)
+from .manifest_models import Manifest, SchemaDocument, ToolSchemaDocument
+from .trigger_schemas import compile_triggers
 
 __all__ = ["compile_catalog", "main", "write_compiled"]
 
@@ -170,13 +166,10 @@ def compile_catalog(root: Path) -> dict[str, Any]:
             part: _compact(store.part(base, document, part, f"{entry.id} {part}"))
             for part in ("input", "output")
         }
-    triggers = {}
-    for index, trigger in enumerate(manifest.triggers.items):
-        where = f"manifest.yaml: triggers.items.{index}.schema"
-        base, document = store.document(trigger.schema_file, TriggerSchemaDocument, where)
-        triggers[trigger.id] = _compact(
-            store.part(base, document, "output", f"{trigger.id} output")
-        )
+    triggers = {
+        trigger_id: {**compiled, "output": _compact(compiled["output"])}
+        for trigger_id, compiled in compile_triggers(store, manifest).items()
+    }
     return {
         "format": COMPILED_FORMAT,
         "sources": source_fingerprint(root),

@@ -55,11 +55,13 @@ def sim_register_triggers() -> list[dict[str, Any]]:
     """Return the trigger specs this plugin contributes (Intercom webhooks).
 
     Each spec is a plain dict with ``id``, ``name``, ``description``,
-    ``human_description``, ``version``, ``topics`` (the notification topics it runs on;
-    ``["*"]`` for every topic), ``output_schema`` (the event's self-contained JSON Schema,
-    Draft 2020-12) and ``secret`` (the setting that holds the key webhooks are signed with:
-    ``name``, ``type``, ``required``, ``label``, ``help``, ``url``). The host flattens the
-    lists of all plugins.
+    ``human_description``, ``version``, ``family`` (the topic family it covers, or None),
+    ``topics`` (the notification topics it runs on; ``["*"]`` for every topic),
+    ``topic_options`` (each topic a host may choose: ``topic``, ``label``, ``description``,
+    ``item``), ``topic_setting`` (the setting that holds the choice), ``output_schema`` (the
+    event's self-contained JSON Schema, Draft 2020-12, ``data.item`` typed by topic) and
+    ``secret`` (the setting that holds the key webhooks are signed with: ``name``, ``type``,
+    ``required``, ``label``, ``help``, ``url``). The host flattens the lists of all plugins.
     """
     raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
@@ -79,7 +81,11 @@ def sim_handle_webhook(
     :param body: the request body exactly as it arrived, as bytes (text is taken back to its
         UTF-8 bytes); never re-serialised JSON, which the signature does not match.
     :param secret: the trigger's secret setting (for Intercom, the app's client secret);
-        ``None`` or ``""`` verifies nothing, and the result says so.
+        ``None`` or ``""`` verifies nothing, and the result says so. Or a mapping of the
+        trigger's settings: the secret under its setting's name (``clientSecret``) and the
+        topics the host chose under ``topics`` (a list, or comma-separated text; empty for
+        every topic the trigger takes); a topic the trigger does not take is a 500
+        ``bad_settings`` answer.
     :returns: ``None`` for a trigger id the plugin does not own; otherwise ::
 
             {"status": 200 | 400 | 401 | 413 | 500,  # the HTTP status to answer
@@ -87,15 +93,17 @@ def sim_handle_webhook(
              "run": bool,                 # start the workflow with `event`
              "kind": "event" | "ping" | "ignored" | "signature_missing"
                      | "signature_malformed" | "signature_mismatch" | "too_large"
-                     | "not_json" | "not_notification" | "bad_secret" | "internal_error",
+                     | "not_json" | "not_notification" | "bad_secret" | "bad_settings"
+                     | "internal_error",
              "topic": str | None,         # the notification's topic, once it is read
              "event": dict | None,        # when run: valid against the output schema
              "idempotency_key": str | None,  # when run: the same on every redelivery
              "verified": bool,            # the signature was checked and matched
              "warning": str | None}       # set when no secret is configured
 
-        ``run`` is true only for a topic the trigger takes; a ``ping`` and any other topic
-        are a 200 that runs nothing. A missing, malformed or wrong signature is a 401; the
+        ``run`` is true only for a topic the trigger takes (and the host chose); any other
+        topic is a 200 that runs nothing, and so is ``ping`` unless the trigger is
+        ``intercom_ping``. A missing, malformed or wrong signature is a 401; the
         signature is checked before the body is parsed. Nothing raises, whatever the
         headers and the body.
 

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-COMPILED_FORMAT = 1  # the compiled document's layout; a change recompiles a checkout's copy
+COMPILED_FORMAT = 2  # the compiled document's layout; a change recompiles a checkout's copy
 PACKAGE = Path(__file__).resolve().parent
+# The modules that make the compiled document: a change to one compiles it again.
+COMPILER_SOURCES = ("manifest_models.py", "compiler.py", "trigger_schemas.py", "models.py")
 
 
 class ManifestError(Exception):
@@ -117,18 +119,44 @@ class ToolEntry:
 class TriggerEntry:
     id: str
     name: str
-    # Intercom's topics the trigger runs on; `*` alone takes every topic (never `ping`).
+    # Intercom's topics the trigger runs on; `*` alone takes every topic (`ping` only
+    # where a trigger names it).
     topics: list[str]
-    schema_file: str  # `schema` in the manifest
     description: Description
 
 
 @dataclass(frozen=True)
+class TopicEntry:
+    """One webhook topic: what `data.item` carries (a `$defs` key of
+    schemas/defs/webhook_item.json), the label a person finds it by, and when it fires."""
+
+    topic: str
+    item: str
+    label: str
+    when: str
+
+
+@dataclass(frozen=True)
+class TopicFamily:
+    """A family of topics (`contact`, `ticket`...) and the trigger that takes them."""
+
+    family: str
+    trigger: str
+    name: str
+    about: str  # completes "Runs when ..."
+    topics: list[TopicEntry]
+
+
+@dataclass(frozen=True)
 class Triggers:
-    """Intercom webhooks: the secret that signs them, and the triggers."""
+    """Intercom webhooks: the secret that signs them, the triggers named one by one, and the
+    topic families, each of which is a trigger too."""
 
     secret: Credential
     items: list[TriggerEntry]
+    families: list[TopicFamily] = dataclasses.field(default_factory=list)
+    # Topic names of API 1.x a trigger may take, each typed as its 2.x twin.
+    renamed: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,17 +226,41 @@ DEFAULT_TOOLSET = "default"  # the reserved name of the manifest's default selec
 ALL_TOOLSET = "all"  # the reserved name of every tool
 
 ALL_TOPICS = "*"  # a trigger that takes every topic lists only this
-PING_TOPIC = "ping"  # what Intercom sends to test a subscription; runs nothing
+TOPIC_PATTERN = r"[a-z_]+(\.[a-z_]+)*"  # what a topic name looks like
+PING_TOPIC = "ping"  # what Intercom sends to test a subscription; runs only a trigger naming it
+TOPICS_SETTING = "topics"  # the setting a host chooses a trigger's topics with
+
+
+@dataclass(frozen=True)
+class TopicOption:
+    """A topic a trigger can take, as a host offers it for choosing."""
+
+    topic: str
+    label: str
+    when: str
+    item: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "topic": self.topic,
+            "label": self.label,
+            "description": self.when,
+            "item": self.item,
+        }
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """One webhook trigger: its manifest entry, the secret setting and its output schema."""
+    """One webhook trigger: its entry (declared, or made from a topic family), the secret
+    setting, its output schema (compiled JSON text, parsed on first use) and the topics a
+    host may choose among (`options`, every topic it takes, labelled)."""
 
     entry: TriggerEntry
     version: str
     secret: Credential
     output_text: str
+    options: tuple[TopicOption, ...] = ()
+    family: str | None = None
 
     @property
     def id(self) -> str:
@@ -219,11 +271,18 @@ class Trigger:
         schema: dict[str, Any] = json.loads(self.output_text)
         return schema
 
-    def takes(self, topic: str) -> bool:
-        """Whether a notification of `topic` runs this trigger (`ping` never does)."""
-        if topic == PING_TOPIC:
+    @property
+    def takes_every_topic(self) -> bool:
+        return self.entry.topics == [ALL_TOPICS]
+
+    def takes(self, topic: str, chosen: frozenset[str] | None = None) -> bool:
+        """Whether a notification of `topic` runs this trigger: one of its topics, and of
+        `chosen` when a host chose some; `ping` only for a trigger that names it."""
+        if chosen is not None and topic not in chosen:
             return False
-        return self.entry.topics == [ALL_TOPICS] or topic in self.entry.topics
+        if topic == PING_TOPIC:
+            return PING_TOPIC in self.entry.topics
+        return self.takes_every_topic or topic in self.entry.topics
 
     def spec(self) -> dict[str, Any]:
         """The plain-dict trigger spec a host lists."""
@@ -234,7 +293,20 @@ class Trigger:
             "description": self.entry.description.llm,
             "human_description": self.entry.description.human,
             "version": self.version,
+            "family": self.family,
             "topics": list(self.entry.topics),
+            "topic_options": [option.as_dict() for option in self.options],
+            "topic_setting": {
+                "name": TOPICS_SETTING,
+                "type": "multi-select",
+                "required": False,
+                "label": "Topics",
+                "help": (
+                    "Run only on these topics (their labels are in topic_options); "
+                    "leave empty for every topic the trigger takes."
+                ),
+                "options": [option.topic for option in self.options],
+            },
             "output_schema": json.loads(self.output_text),
             "secret": {**secret, "required": self.secret.required},
         }
@@ -312,7 +384,7 @@ def source_fingerprint(root: Path) -> str:
     """What the compiled catalog was made from: every source file's name, size and change
     time, and the compiler's layout (a stat of each file, no read)."""
     files = [root / "manifest.yaml", *sorted((root / "schemas").rglob("*.json"))]
-    files += [PACKAGE / "manifest_models.py", PACKAGE / "compiler.py", PACKAGE / "models.py"]
+    files += [PACKAGE / name for name in COMPILER_SOURCES]
     digest = hashlib.sha256(str(COMPILED_FORMAT).encode())
     for path in files:
         stat = path.stat()
@@ -335,8 +407,8 @@ def _manifest(raw: dict[str, Any]) -> Manifest:
             }
         )
 
-    def trigger(entry: dict[str, Any]) -> TriggerEntry:
-        return TriggerEntry(**{**entry, "description": Description(**entry["description"])})
+    def family(raw: dict[str, Any]) -> TopicFamily:
+        return TopicFamily(**{**raw, "topics": [TopicEntry(**t) for t in raw["topics"]]})
 
     triggers = raw["triggers"]
     return Manifest(
@@ -349,10 +421,17 @@ def _manifest(raw: dict[str, Any]) -> Manifest:
             "credentials": [Credential(**credential) for credential in raw["credentials"]],
             "tools": [tool(entry) for entry in raw["tools"]],
             "triggers": Triggers(
-                Credential(**triggers["secret"]), [trigger(t) for t in triggers["items"]]
+                Credential(**triggers["secret"]),
+                [trigger_entry(t) for t in triggers["items"]],
+                [family(f) for f in triggers.get("families", [])],
+                dict(triggers.get("renamed", {})),
             ),
         }
     )
+
+
+def trigger_entry(entry: dict[str, Any]) -> TriggerEntry:
+    return TriggerEntry(**{**entry, "description": Description(**entry["description"])})
 
 
 def catalog_from(document: dict[str, Any]) -> Catalog:
@@ -367,8 +446,15 @@ def catalog_from(document: dict[str, Any]) -> Catalog:
     }
     secret = manifest.triggers.secret
     triggers = {
-        entry.id: Trigger(entry, version, secret, document["triggers"][entry.id])
-        for entry in manifest.triggers.items
+        trigger_id: Trigger(
+            trigger_entry(compiled["entry"]),
+            version,
+            secret,
+            compiled["output"],
+            tuple(TopicOption(**option) for option in compiled["options"]),
+            compiled["family"],
+        )
+        for trigger_id, compiled in document["triggers"].items()
     }
     return Catalog(manifest, tools, triggers)
 

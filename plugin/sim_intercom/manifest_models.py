@@ -17,6 +17,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .manifest import TOPIC_PATTERN
+
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 RESERVED_TOOLSETS = ("default", "all")
 ALL_TOPICS = "*"
@@ -105,22 +107,51 @@ class ToolEntry(Record):
     annotations: Annotations
 
 
-class TriggerEntry(Record):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+Topic = Annotated[str, StringConstraints(pattern=f"^{TOPIC_PATTERN}$")]
 
+
+class TriggerEntry(Record):
     id: ToolId
     name: Text
-    # Intercom's topics the trigger runs on; `*` alone takes every topic (never `ping`).
+    # Intercom's topics the trigger runs on; `*` alone takes every topic (`ping` only
+    # where a trigger names it).
     topics: Annotated[list[Text], Field(min_length=1)]
-    schema_file: Text = Field(alias="schema")
     description: Description
 
 
+class TopicEntry(Record):
+    """One webhook topic: what `data.item` carries (a `$defs` key of
+    schemas/defs/webhook_item.json), the label a person finds it by, and when it fires."""
+
+    topic: Topic
+    item: Text
+    label: Text
+    when: Text
+
+
+class TopicFamily(Record):
+    """A family of topics (`contact`, `ticket`...) and the trigger that takes them."""
+
+    family: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]
+    trigger: ToolId
+    name: Text
+    about: Text  # completes "Runs when ..."
+    topics: Annotated[list[TopicEntry], Field(min_length=1)]
+
+
 class Triggers(Record):
-    """Intercom webhooks: the secret that signs them, and the triggers."""
+    """Intercom webhooks: the secret that signs them, the triggers named one by one, and the
+    topic families, each of which is a trigger too."""
 
     secret: Credential
     items: Annotated[list[TriggerEntry], Field(min_length=1)]
+    families: list[TopicFamily] = []
+    # Topic names of API 1.x a trigger may take, each typed as its 2.x twin.
+    renamed: dict[str, Topic] = {}
+
+    def topics(self) -> list[str]:
+        """Every topic of the families, then the 1.x names."""
+        return [entry.topic for f in self.families for entry in f.topics] + list(self.renamed)
 
 
 def _twice(values: list[str]) -> list[str]:
@@ -175,11 +206,31 @@ class Manifest(Record):
         return problems
 
     def _topic_problems(self) -> list[str]:
-        return [
-            f"triggers.items.{index}.topics: {ALL_TOPICS!r} takes every topic; list it alone"
-            for index, trigger in enumerate(self.triggers.items)
-            if ALL_TOPICS in trigger.topics and trigger.topics != [ALL_TOPICS]
+        triggers = self.triggers
+        problems = [
+            f"triggers.families.{f}.topics.{t}.topic: {entry.topic!r} is listed twice"
+            for f, family in enumerate(triggers.families)
+            for t, entry in enumerate(family.topics)
+            if triggers.topics().count(entry.topic) > 1
         ]
+        known = set(triggers.topics())
+        problems += [
+            f"triggers.renamed.{old}: {new!r} is no topic of the families"
+            for old, new in triggers.renamed.items()
+            if new not in known
+        ]
+        for index, trigger in enumerate(triggers.items):
+            where = f"triggers.items.{index}.topics"
+            if trigger.topics == [ALL_TOPICS]:
+                continue
+            if ALL_TOPICS in trigger.topics:
+                problems.append(f"{where}: {ALL_TOPICS!r} takes every topic; list it alone")
+            problems += [
+                f"{where}: {topic!r} is not a topic of the families"
+                for topic in trigger.topics
+                if topic not in known
+            ][:1]
+        return problems
 
     def _id_problems(self) -> list[str]:
         problems = []
@@ -188,6 +239,13 @@ class Manifest(Record):
             for tool_id in _twice(ids):
                 index = len(ids) - 1 - ids[::-1].index(tool_id)
                 problems.append(f"{kind}.{index}.id: duplicate id {tool_id!r}")
+        seen = {trigger.id for trigger in self.triggers.items}
+        for index, family in enumerate(self.triggers.families):
+            if family.trigger in seen:
+                problems.append(
+                    f"triggers.families.{index}.trigger: duplicate trigger id {family.trigger!r}"
+                )
+            seen.add(family.trigger)
         return problems
 
 
@@ -239,15 +297,3 @@ class ToolSchemaDocument(SchemaDocument):
     """`schemas/<tool id>.json`: the tool's input and output under `$defs`."""
 
     defs: ToolSchemaDefs = Field(alias="$defs")
-
-
-class TriggerSchemaDefs(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
-
-    output: ObjectSchema
-
-
-class TriggerSchemaDocument(SchemaDocument):
-    """`schemas/triggers/<trigger id>.json`: the event under `$defs.output`."""
-
-    defs: TriggerSchemaDefs = Field(alias="$defs")

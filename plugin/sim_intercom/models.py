@@ -135,6 +135,26 @@ class TriggerSecret(Contract):
     required: bool
 
 
+class TopicChoice(Contract):
+    """A topic a trigger takes, as a host offers it for choosing."""
+
+    topic: str
+    label: str
+    description: str
+    item: str  # the kind of object `data.item` carries
+
+
+class TopicSetting(Contract):
+    """The setting a host narrows a trigger's topics with (empty: every topic it takes)."""
+
+    name: str
+    type: Literal["multi-select"]
+    required: bool
+    label: str
+    help: str
+    options: list[str]
+
+
 class TriggerSpec(Contract):
     """One trigger as `sim_register_triggers` lists it."""
 
@@ -143,7 +163,10 @@ class TriggerSpec(Contract):
     description: str
     human_description: str
     version: str
+    family: str | None  # the topic family it takes, for a trigger made from one
     topics: list[str]
+    topic_options: list[TopicChoice]
+    topic_setting: TopicSetting
     output_schema: dict[str, Any]
     secret: TriggerSecret
 

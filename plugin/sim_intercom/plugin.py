@@ -55,7 +55,7 @@ def sim_execute_tool(
 # `check_pending()`; a host with the trigger hookspecs gets them as usual.
 @hookimpl(optionalhook=True)
 def sim_register_triggers() -> list[dict[str, Any]]:
-    """The six Intercom webhook trigger specs."""
+    """Every Intercom webhook trigger spec: Sim's six, one per topic family, and `ping`."""
     return [trigger.spec() for trigger in default_catalog().triggers.values()]
 
 

@@ -155,7 +155,8 @@ def triggers_page(catalog: Catalog) -> str:
         "# Trigger reference",
         "",
         f"{_count(len(triggers), 'webhook trigger')}, generated from the catalog "
-        "(`manifest.yaml` and `schemas/triggers/`) when the documentation is built. Each "
+        "(`manifest.yaml` and `schemas/defs/webhook_item.json`) when the documentation is "
+        "built. Each "
         f"verifies the signature with the `{secret.name}` setting ({secret.label}); "
         "[Triggers](../triggers.md) shows how a host hands them a POST.",
         "",
@@ -170,11 +171,31 @@ def triggers_page(catalog: Catalog) -> str:
             "",
             f"**{trigger.entry.name}**, on {_topics(trigger)}. {trigger.entry.description.human}",
             "",
+            *_topic_table(trigger),
             "The event:",
             "",
             *_table(["field", "type", "description"], _fields(trigger.output_schema)),
         ]
     return "\n".join(lines)
+
+
+def _topic_table(trigger: Trigger) -> list[str]:
+    """The topics a trigger takes, as a host offers them: each one's label, the item it
+    carries in `data.item`, when it fires, and what fires it in the sandbox."""
+    from .sandbox.webhooks import CAUSES
+
+    if trigger.entry.topics == [ALL_TOPICS]:
+        return []
+    rows = [
+        [_code(o.topic), o.label, _code(o.item), o.when, CAUSES.get(o.topic, "`--fire` only")]
+        for o in trigger.options
+    ]
+    headers = ["topic", "label", "item", "fires when", "in the sandbox"]
+    return [
+        "Its topics (a host may choose some with the `topics` setting):",
+        "",
+        *_table(headers, rows),
+    ]
 
 
 PAGES = {TOOLS_PAGE: tools_page, TRIGGERS_PAGE: triggers_page}

@@ -3,9 +3,10 @@
 `handle_webhook` is all of the `sim_handle_webhook` hook. In order, it reads the body as
 the raw bytes that arrived (at most `MAX_BODY_BYTES`), checks `X-Hub-Signature`
 (`sha1=<hex>`, HMAC-SHA1 of those bytes keyed with the app's client secret, compared in
-constant time), and only then parses the JSON: a `ping` or a topic the trigger does not take
-is acknowledged and runs nothing; a topic it takes becomes the event the workflow runs on,
-keyed by the notification id so a host can drop Intercom's redeliveries. Whatever the
+constant time), and only then parses the JSON: a topic the trigger does not take (or the
+host did not choose), `ping` included unless the trigger is the one for it, is acknowledged
+and runs nothing; a topic it takes becomes the event the workflow runs on, keyed by the
+notification id so a host can drop Intercom's redeliveries. Whatever the
 headers and the body are, the answer is a plain dict; nothing raises.
 """
 
@@ -16,11 +17,11 @@ import hmac
 import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .manifest import PING_TOPIC, Catalog, Trigger
+from .manifest import PING_TOPIC, TOPICS_SETTING, Catalog, Trigger
 
 MAX_BODY_BYTES = 1024 * 1024  # notifications are a few KB; past 1 MiB a body is not one
 SIGNATURE_HEADER = "X-Hub-Signature"
@@ -70,20 +71,24 @@ class _Refused(Exception):
 def handle_webhook(
     catalog: Catalog, trigger_id: Any, headers: Any, body: Any, secret: Any
 ) -> dict[str, Any] | None:
-    """The answer for one POST to a trigger's URL, or None for a trigger id not in `catalog`."""
+    """The answer for one POST to a trigger's URL, or None for a trigger id not in `catalog`.
+
+    `secret` is the client secret, or a mapping of the trigger's settings: the secret under
+    its setting's name (`clientSecret`) and the topics the host chose under `topics`."""
     trigger = catalog.triggers.get(trigger_id) if isinstance(trigger_id, str) else None
     if trigger is None:
         return None
     warning: str | None = None
     verified = False
     try:
+        secret, chosen = _settings(trigger, secret)
         key = _secret_key(secret)
         warning = None if key else NO_SECRET_WARNING
         raw = _raw_body(body)
         if key:
             _check_signature(_header_values(headers, SIGNATURE_HEADER), raw, key)
             verified = True
-        return _route(trigger, _notification(raw), verified, warning).as_dict()
+        return _route(trigger, chosen, _notification(raw), verified, warning).as_dict()
     except _Refused as refused:
         answer = _Answer(
             refused.status, refused.kind, refused.message, verified=verified, warning=warning
@@ -98,6 +103,26 @@ def sign(body: bytes, secret: str | bytes) -> str:
     """The `X-Hub-Signature` value Intercom sends for `body`: `sha1=<hex>`."""
     key = secret.encode("utf-8") if isinstance(secret, str) else secret
     return "sha1=" + hmac.new(key, body, hashlib.sha1).hexdigest()
+
+
+def _settings(trigger: Trigger, given: Any) -> tuple[Any, frozenset[str] | None]:
+    """The secret and the chosen topics (None: every topic the trigger takes) from the
+    secret alone or a mapping of settings."""
+    if not isinstance(given, Mapping):
+        return given, None
+    chosen = given.get(TOPICS_SETTING)
+    if chosen in (None, "", []):
+        return given.get(trigger.secret.name), None
+    if isinstance(chosen, str):
+        chosen = [part.strip() for part in chosen.split(",") if part.strip()]
+    if not isinstance(chosen, list | tuple) or not all(isinstance(t, str) for t in chosen):
+        raise _Refused(500, "bad_settings", f"the {TOPICS_SETTING} setting is not a list of topics")
+    for topic in chosen:
+        if not trigger.takes(topic):
+            name = f"{topic[:80]!r}"
+            message = f"the {TOPICS_SETTING} setting names {name}, which {trigger.id} does not take"
+            raise _Refused(500, "bad_settings", message)
+    return given.get(trigger.secret.name), frozenset(chosen)
 
 
 def _secret_key(secret: Any) -> bytes | None:
@@ -214,12 +239,17 @@ def _notification(raw: bytes) -> dict[str, Any]:
 
 
 def _route(
-    trigger: Trigger, notification: dict[str, Any], verified: bool, warning: str | None
+    trigger: Trigger,
+    chosen: frozenset[str] | None,
+    notification: dict[str, Any],
+    verified: bool,
+    warning: str | None,
 ) -> _Answer:
     topic: str = notification["topic"]
-    if topic == PING_TOPIC:
+    takes = trigger.takes(topic, chosen)
+    if topic == PING_TOPIC and not takes:
         return _Answer(200, "ping", "pong", topic=topic, verified=verified, warning=warning)
-    if not trigger.takes(topic):
+    if not takes:
         message = f"{trigger.id} does not run on this topic"
         return _Answer(200, "ignored", message, topic=topic, verified=verified, warning=warning)
     data = notification.get("data")

@@ -1139,7 +1139,8 @@ def test_every_route_the_sandbox_serves_is_checked() -> None:
     from sim_intercom.sandbox.routes import ROUTES
 
     checked = {(case.method, case.template) for case in SUCCESSES}
-    assert {(route.method, route.path) for route in ROUTES} <= checked
+    intercoms = [route for route in ROUTES if not route.path.startswith("/sandbox/")]  # its own
+    assert {(route.method, route.path) for route in intercoms} <= checked
 
 
 def test_every_error_the_sandbox_answers_with_is_checked() -> None:

@@ -123,8 +123,8 @@ MESSAGE = {
 }
 # topic -> the requests that fire it, and the type of the item it carries
 TRIGGERS: dict[str, tuple[list[tuple[str, str, Any]], str]] = {
-    "user.created": ([("POST", "/contacts", {"email": "new@e.example"})], "contact"),
-    "contact.created": ([("POST", "/contacts", {"role": "lead"})], "contact"),
+    "contact.user.created": ([("POST", "/contacts", {"email": "new@e.example"})], "contact"),
+    "contact.lead.created": ([("POST", "/contacts", {"role": "lead"})], "contact"),
     "conversation.user.created": (
         [("POST", "/conversations", {"from": {"type": "user", "id": FIRST_CONTACT}, "body": "Hi"})],
         "conversation",
@@ -227,13 +227,13 @@ def test_a_snoozed_conversation_waking_fires_unsnoozed(receiver: Receiver) -> No
 
 
 def test_topics_limit_what_is_sent(receiver: Receiver) -> None:
-    sender = WebhookSender(receiver.url, SECRET, topics={"contact.created"})
+    sender = WebhookSender(receiver.url, SECRET, topics={"contact.lead.created"})
     with SandboxServer(Workspace(), webhooks=sender) as server:
         call(server, "POST", "/contacts", {"email": "user@e.example"})
         call(server, "POST", "/contacts", {"role": "lead"})
         receiver.wait_for(1)
         assert sender.wait_idle(5)
-    assert receiver.topics() == ["contact.created"]
+    assert receiver.topics() == ["contact.lead.created"]
 
 
 def test_a_failed_delivery_is_redelivered_with_the_same_id(
@@ -309,7 +309,7 @@ def test_the_responses_door_delivers_too(receiver: Receiver) -> None:
             "https://api.intercom.io/contacts", json={"role": "lead"}, headers=SANDBOX_AUTH
         )
         (delivery,) = receiver.wait_for(1)
-    assert delivery.json["topic"] == "contact.created"
+    assert delivery.json["topic"] == "contact.lead.created"
 
 
 def test_a_full_queue_drops_new_notifications_without_blocking() -> None:

@@ -63,6 +63,8 @@ Exit status: 0 success, 1 the tool failed, 2 usage error or invalid input.""",
   sim-intercom sandbox                          on http://127.0.0.1:8181
   sim-intercom sandbox --port 0 --quiet         a free port, no request log
   sim-intercom sandbox --contacts 100000 --rate-limit 1000/10
+  sim-intercom sandbox --webhook-url http://127.0.0.1:8183/ --webhook-secret-file secret.txt
+  sim-intercom sandbox --fire admin.logged_in   fire a topic from the sandbox running on 8181
 
 Its token is the public value sandbox-token, so it serves on loopback only unless
 --allow-remote is given. Ctrl+C or SIGTERM stops it.""",
@@ -85,6 +87,8 @@ Serving a team (any other address needs authentication; docs/serving.md):
     "webhook": """\
   sim-intercom webhook serve --secret-file ~/.intercom-client-secret
   sim-intercom webhook serve --secret-file secret.txt --port 0 --trigger intercom_conversation_reply
+  sim-intercom webhook serve --secret-file secret.txt --trigger intercom_ticket_events \
+      --topic ticket.state.updated --store redis://127.0.0.1:6379/0
 
 A receiver on loopback: each POST is checked with the trigger hook (X-Hub-Signature, the
 HMAC-SHA1 of the raw body keyed with the app's client secret) and answered as the hook
@@ -171,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="a redirect URL registered for the app (repeatable; default: any https URL)",
     )
+    sandbox.add_argument(
+        "--fire",
+        metavar="TOPIC",
+        help="ask the sandbox running on --host/--port to fire this webhook topic, then exit",
+    )
+    sandbox.add_argument(
+        "--item", metavar="JSON", help="with --fire: the data.item to send (default: one made)"
+    )
 
     mcp = parser_for("mcp", help="serve the tools over MCP (stdio, or Streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")
@@ -214,6 +226,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="intercom_webhook",
         metavar="ID",
         help="trigger id (intercom_webhook: every topic)",
+    )
+    serve.add_argument(
+        "--topic",
+        action="append",
+        metavar="TOPIC",
+        help="run only on this topic (repeat for more; default: every topic the trigger takes)",
+    )
+    serve.add_argument(
+        "--store",
+        metavar="REDIS_URL",
+        help="remember notifications run in this Redis store, shared by every receiver naming "
+        "it (default: $SIM_INTERCOM_STORE or $SIM_INTERCOM_RATE_STORE, else memory)",
     )
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
     serve.add_argument("--quiet", action="store_true", help="do not log each request")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import signal
 import sys
 import threading
@@ -27,6 +28,7 @@ from .common import (
     connection,
     is_terminal,
     one_line,
+    print_json,
     read_secret_file,
 )
 
@@ -142,6 +144,8 @@ def _print_sandbox_oauth(base_url: str, app: OAuthApp, made_up: bool) -> None:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    if args.fire is not None:
+        return _fire(args)
     from ..sandbox import SandboxServer, Workspace
     from ..sandbox.seed import MAX_GENERATED_CONTACTS
 
@@ -207,6 +211,39 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             print("\nStopping.", flush=True)
         finally:
             server.stop()
+    return EXIT_OK
+
+
+def _fire(args: argparse.Namespace) -> int:
+    """Ask the sandbox running on --host/--port to fire a webhook topic; print its answer."""
+    import requests
+
+    from ..sandbox import SANDBOX_TOKEN
+    from ..sandbox.webhooks import FIRE_PATH
+
+    body: dict[str, Any] = {"topic": args.fire}
+    if args.item is not None:
+        try:
+            body["item"] = json.loads(args.item)
+        except ValueError:
+            raise UsageError("--item must be a JSON object") from None
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}{FIRE_PATH}"
+    try:
+        answer = requests.post(
+            url, json=body, headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"}, timeout=10
+        )
+    except requests.RequestException:
+        raise CommandError(f"no sandbox answers on {host}:{args.port}; start one first") from None
+    if answer.status_code != 200:
+        try:
+            message = answer.json()["errors"][0]["message"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            message = f"HTTP {answer.status_code}"
+        raise CommandError(
+            f"the sandbox did not fire {one_line(args.fire, 80)}: {one_line(message)}"
+        )
+    print_json(answer.json())
     return EXIT_OK
 
 
@@ -282,18 +319,23 @@ def cmd_webhook_serve(args: argparse.Namespace) -> int:
             "trying triggers by hand and serves loopback only"
         )
     manager = get_plugin_manager()
-    known = [trigger["id"] for specs in manager.hook.sim_register_triggers() for trigger in specs]
+    specs = manager.hook.sim_register_triggers()
+    known = {trigger["id"]: trigger for found in specs for trigger in found}
     if args.trigger not in known:
         raise UsageError(f"unknown trigger {args.trigger[:80]!r}; one of: {', '.join(known)}")
+    topics = _chosen_topics(known[args.trigger], args.topic or [])
+    store = _replay_store(args.store)
     secret = read_secret_file(args.secret_file, "--secret-file", args.secrets)
+    settings: Any = {"clientSecret": secret, "topics": topics} if topics else secret
     receiver = WebhookReceiver(
         manager,
         args.trigger,
-        secret,
+        settings,
         host=args.host,
         port=args.port,
         on_event=_print_event,
         log=None if args.quiet else _print_note,
+        store=store,
     )
     with sigterm_interrupts():
         try:
@@ -305,6 +347,8 @@ def cmd_webhook_serve(args: argparse.Namespace) -> int:
             _print_note(f"Intercom webhook receiver for {args.trigger} listening")
             _print_note(f"  URL       {receiver.url}")
             _print_note("  verifies  X-Hub-Signature with the secret in " + args.secret_file)
+            _print_note("  topics    " + (", ".join(topics) or "every topic the trigger takes"))
+            _print_note("  replays   " + _where_replays(store))
             _print_note("Events print on stdout, one JSON line each. Press Ctrl+C to stop.")
             while True:
                 time.sleep(3600)
@@ -313,6 +357,47 @@ def cmd_webhook_serve(args: argparse.Namespace) -> int:
         finally:
             receiver.stop()
     return EXIT_OK
+
+
+STORE_ENVS = ("SIM_INTERCOM_STORE", "SIM_INTERCOM_RATE_STORE")
+
+
+def _chosen_topics(spec: dict[str, Any], topics: list[str]) -> list[str]:
+    """`--topic` values, each one the trigger takes (any topic for the catch-all)."""
+    for topic in topics:
+        if spec["topics"] != ["*"] and topic not in spec["topics"]:
+            raise UsageError(
+                f"--topic {one_line(topic, 80)!r} is not a topic {spec['id']} takes; one of: "
+                + ", ".join(spec["topics"])
+            )
+    return topics
+
+
+def _where_replays(store: str | None) -> str:
+    if not store:
+        return "remembered in memory"
+    from ..redis_budget import redacted
+
+    return "remembered in " + redacted(store)
+
+
+def _replay_store(given: str | None) -> str | None:
+    """The Redis URL redeliveries are remembered in: --store, else SIM_INTERCOM_STORE, else
+    SIM_INTERCOM_RATE_STORE (the rate budget's store); never quoted, it may hold a password."""
+    from ..settings import RATE_STORE, REDIS_MISSING, redis_installed
+
+    where, value = "--store", given
+    for env in STORE_ENVS:
+        if value is None and os.environ.get(env, "").strip():
+            where, value = env, os.environ[env]
+    if value is None:
+        return None
+    url = RATE_STORE.parse(value)
+    if url is None:
+        raise UsageError(f"{where} {RATE_STORE.describe_bounds()}")
+    if not redis_installed():
+        raise UsageError(f"{where}: {REDIS_MISSING}")
+    return url
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

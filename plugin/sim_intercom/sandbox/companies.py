@@ -52,6 +52,7 @@ class Companies:
             company = self.state.companies[existing]
             company.updated_at = now
         self._write(company, fields)
+        self.state.publish("company.created" if existing is None else "company.updated", company)
         return company
 
     def get(self, company_id: str) -> Company:

@@ -65,7 +65,7 @@ class Contacts:
         self._check_unique(contact, fields)
         self._write(contact, fields)
         self.state.contacts[contact.id] = contact
-        self.state.publish("user.created" if contact.role == "user" else "contact.created", contact)
+        self.state.publish(f"contact.{_role(contact)}.created", contact)
         return contact
 
     def get(self, contact_id: str) -> Contact:
@@ -84,8 +84,16 @@ class Contacts:
         self._check(fields)
         self._check_unique(contact, fields)
         self._unindex(contact)
+        role, email = _role(contact), contact.email
         self._write(contact, fields)
         contact.updated_at = self.state.now()
+        self.state.publish(f"contact.{_role(contact)}.updated", contact)
+        if contact.email != email:
+            self.state.publish("contact.email.updated", contact)
+        if role == "lead" and not email and contact.email:
+            self.state.publish("contact.lead.added_email", contact)
+        if role == "lead" and contact.role == "user":
+            self.state.publish("contact.lead.signed_up", contact)
         return contact
 
     def delete(self, contact_id: str) -> Contact:
@@ -96,6 +104,7 @@ class Contacts:
             company = self.state.companies.get(company_id)
             if company is not None:
                 company.contact_ids.discard(contact_id)
+        self.state.publish("contact.deleted", contact)
         return contact
 
     def list(self, per_page: int, cursor: Cursor) -> Page[Contact]:
@@ -165,6 +174,7 @@ class Contacts:
         if company.id not in (contact.company_ids or ()):
             contact.company_ids = [*(contact.company_ids or ()), company.id]
         company.contact_ids.add(contact.id)
+        self.state.publish("company.contact.attached", (company, contact))
         return company
 
     def detach_company(self, contact: Contact, company_id: str) -> Company:
@@ -173,6 +183,7 @@ class Contacts:
         if company.id in (contact.company_ids or ()):
             contact.company_ids = [each for each in contact.company_ids or () if each != company.id]
         company.contact_ids.discard(contact.id)
+        self.state.publish("company.contact.detached", (company, contact))
         return company
 
     def _check(self, fields: ContactFields) -> None:
@@ -240,6 +251,11 @@ class ActiveContacts(Mapping[str, Contact]):
 def _replaced(ids: list[str], old: str, new: str) -> list[str]:
     """`ids` with `old` replaced by `new`, each id once."""
     return [*dict.fromkeys(new if each == old else each for each in ids)]
+
+
+def _role(contact: Contact) -> str:
+    """`user` or `lead`, as a contact's webhook topics name its role."""
+    return "lead" if contact.role == "lead" else "user"
 
 
 def _id_of(record: Contact) -> str:

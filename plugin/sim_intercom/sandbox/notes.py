@@ -74,6 +74,7 @@ class Events:
                 return event
         event = DataEvent(new.event_name, new.created_at, contact.id, dict(new.metadata))
         recorded.append(event)
+        self.state.publish("event.created", event)
         return event
 
     def add_summary(self, ref: ContactRef, summary: EventSummary) -> None:

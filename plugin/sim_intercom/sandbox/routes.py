@@ -547,3 +547,13 @@ def untag_ticket(w: Workspace, call: Call) -> Json:
     ticket = w.tickets.get(call.path["ticket_id"])
     admin_id = params.admin_acting(call.body)
     return render.tag(w.tags.untag_ticket(ticket, call.path["tag_id"], admin_id))
+
+
+# The sandbox's own: fire a webhook topic on demand (sandbox/webhooks.py)
+
+
+@route("POST", "/sandbox/webhooks/fire")
+def fire_webhook(w: Workspace, call: Call) -> Json:
+    from .webhooks import fire
+
+    return fire(w, call.body.get("topic"), call.body.get("item"))

@@ -7,6 +7,10 @@ from .records import AppliedTag, Contact, Conversation, Tag, Ticket
 from .state import State, get_or_404
 
 
+def _role(contact: Contact) -> str:
+    return "lead" if contact.role == "lead" else "user"
+
+
 class TagNotFound(NotFound):
     """An unknown tag id; Intercom answers with the generic not_found."""
 
@@ -47,6 +51,7 @@ class Tags:
             applied = AppliedTag(tag, self.state.now(), self.state.me_id)
             self.state.contact_tags[key] = applied
             contact.tag_ids = [*(contact.tag_ids or ()), tag.id]
+            self.state.publish(f"contact.{_role(contact)}.tag.created", (contact, applied))
         return applied
 
     def untag_contact(self, contact: Contact, tag_id: str) -> Tag:
@@ -55,6 +60,7 @@ class Tags:
         self.state.contact_tags.pop((contact.id, tag.id), None)
         if tag.id in (contact.tag_ids or ()):
             contact.tag_ids = [each for each in contact.tag_ids or () if each != tag.id] or None
+            self.state.publish(f"contact.{_role(contact)}.tag.deleted", (contact, tag))
         return tag
 
     def of_contact(self, contact: Contact) -> list[AppliedTag]:

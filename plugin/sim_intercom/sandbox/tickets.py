@@ -80,6 +80,7 @@ class Tickets:
         )
         ticket.updated_at = ticket.created_at
         self.state.tickets[ticket.id] = ticket
+        self.state.publish("ticket.created", ticket)
         return ticket
 
     def get(self, ticket_id: str) -> Ticket:
@@ -115,11 +116,20 @@ class Tickets:
                 ticket.team_assignee_id = assignee_id
             else:
                 ticket.admin_assignee_id = assignee_id
+        was = ticket.state
         if state is not None:
             ticket.state = state
         if ticket.state.category == "resolved":
             ticket.snoozed_until = None
         ticket.updated_at = now
+        if changes.ticket_attributes:
+            self.state.publish("ticket.attribute.updated", ticket)
+        if assignee is not None and assignee[1] != "0":
+            self.state.publish(f"ticket.{assignee[0]}.assigned", ticket)
+        if ticket.state is not was:
+            self.state.publish("ticket.state.updated", ticket)
+        if ticket.state.category == "resolved" and was.category != "resolved":
+            self.state.publish("ticket.closed", ticket)  # 2.14: reaching a resolved state
         return ticket
 
     def _state(self, ticket: Ticket, changes: TicketChanges) -> TicketState | None:

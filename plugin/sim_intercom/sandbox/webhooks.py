@@ -7,6 +7,13 @@ signed in `X-Hub-Signature: sha1=<hex HMAC-SHA1 of the body, keyed with the secr
 receiver that fails (no 2xx, or no connection) gets the same notification again after each
 of `retry_delays`, with the same `id` and `delivery_attempts` one higher. At most
 `max_pending` notifications wait; past that, new ones are dropped and counted.
+
+A backend announces a change with one call, `state.publish(topic, record)`: the record the
+topic is about, a pair of them for a topic that carries two (a contact and its tag, a
+company and a contact), or a ready item. `webhook_item` renders it as the item kind the
+catalog names for the topic (manifest.yaml's `triggers.families`). `CAUSES` lists what the
+sandbox fires on its own; `fire` sends any topic on demand (`POST /sandbox/webhooks/fire`),
+with an item of its kind made from the workspace's records when none is given.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import hmac
 import itertools
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -24,10 +32,14 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ..manifest import TOPIC_PATTERN, default_catalog
 from . import render
+from .errors import BadRequest, ParameterInvalid
+from .records import AppliedTag, Company, Contact, Conversation, DataEvent, Tag
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -35,22 +47,44 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
-# The topics the sandbox fires, and when.
-TOPICS = {
-    "contact.created": "a lead is created",
-    "user.created": "a user is created",
-    "conversation.user.created": "a contact starts a conversation (POST /conversations)",
-    "conversation.admin.single.created": "an admin's message opens one (POST /messages)",
-    "conversation.user.replied": "a contact replies",
-    "conversation.admin.replied": "an admin replies (comment or quick reply)",
-    "conversation.admin.noted": "an admin adds a note",
-    "conversation.admin.closed": "an admin closes a conversation",
-    "conversation.admin.opened": "an admin opens a closed or snoozed conversation",
-    "conversation.admin.snoozed": "an admin snoozes a conversation",
+# The topics the sandbox fires on its own, and the change that fires each.
+CAUSES = {
+    "contact.lead.created": "POST /contacts with role lead (or a ticket for a new email)",
+    "contact.user.created": "POST /contacts with role user (the default)",
+    "contact.lead.updated": "PUT /contacts/{id} of a lead",
+    "contact.user.updated": "PUT /contacts/{id} of a user",
+    "contact.email.updated": "PUT /contacts/{id} changing the email",
+    "contact.lead.added_email": "PUT /contacts/{id} giving a lead its first email",
+    "contact.lead.signed_up": "PUT /contacts/{id} turning a lead into a user",
+    "contact.deleted": "DELETE /contacts/{id}",
+    "contact.lead.tag.created": "POST /contacts/{id}/tags on a lead",
+    "contact.user.tag.created": "POST /contacts/{id}/tags on a user",
+    "contact.lead.tag.deleted": "DELETE /contacts/{id}/tags/{tag_id} on a lead",
+    "contact.user.tag.deleted": "DELETE /contacts/{id}/tags/{tag_id} on a user",
+    "company.created": "POST /companies with a new company_id",
+    "company.updated": "POST /companies with a known company_id",
+    "company.contact.attached": "POST /contacts/{id}/companies",
+    "company.contact.detached": "DELETE /contacts/{id}/companies/{company_id}",
+    "conversation.user.created": "POST /conversations",
+    "conversation.admin.single.created": "POST /messages",
+    "conversation.user.replied": "POST /conversations/{id}/reply by a contact",
+    "conversation.admin.replied": "POST /conversations/{id}/reply by an admin (comment)",
+    "conversation.admin.noted": "POST /conversations/{id}/reply by an admin (note)",
+    "conversation.admin.closed": "POST /conversations/{id}/parts: close",
+    "conversation.admin.opened": "POST /conversations/{id}/parts: open",
+    "conversation.admin.snoozed": "POST /conversations/{id}/parts: snoozed",
     "conversation.admin.unsnoozed": "a snoozed conversation's time comes",
-    "conversation.admin.assigned": "an admin assigns a conversation",
+    "conversation.admin.assigned": "POST /conversations/{id}/parts: assignment",
+    "ticket.created": "POST /tickets",
+    "ticket.state.updated": "PUT /tickets/{id} with ticket_state_id or open",
+    "ticket.closed": "PUT /tickets/{id} moving it to a resolved state",
+    "ticket.admin.assigned": "PUT /tickets/{id} assigning it to an admin",
+    "ticket.team.assigned": "PUT /tickets/{id} assigning it to a team",
+    "ticket.attribute.updated": "PUT /tickets/{id} with ticket_attributes",
+    "event.created": "POST /events",
     "ping": "`WebhookSender.ping()`",
 }
+FIRE_PATH = "/sandbox/webhooks/fire"
 DEFAULT_RETRY_DELAYS = (1.0, 5.0, 25.0)
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_PENDING = 1000
@@ -159,7 +193,7 @@ class WebhookSender:
 
     def _on_change(self, topic: str, record: object) -> None:
         if self._workspace is not None and self._wanted(topic):
-            self.send(topic, render.webhook_item(record, self._workspace.state.contacts))
+            self.send(topic, webhook_item(topic, record, self._workspace))
 
     def _wanted(self, topic: str) -> bool:
         return self.topics is None or topic in self.topics
@@ -304,3 +338,234 @@ class WebhookSender:
         except (OSError, ValueError) as error:
             log.info("webhook %s not delivered: %s", notification.id, error)
         return False
+
+
+# What a notification carries in `data.item`
+
+
+@cache
+def item_kinds() -> dict[str, str]:
+    """The kind of item each 2.14 topic carries, by topic (the catalog's topic table)."""
+    families = default_catalog().manifest.triggers.families
+    return {entry.topic: entry.item for family in families for entry in family.topics}
+
+
+def webhook_item(topic: str, record: object, workspace: Workspace) -> Json:
+    """The item a notification of `topic` carries, rendered from what a backend published:
+    a record, a pair of records, or an item ready as it is."""
+    if isinstance(record, dict):
+        return record
+    kind = item_kinds().get(topic)
+    if kind is None:
+        raise TypeError(f"no webhook item for topic {topic!r}")
+    return _RENDER[kind](record, workspace)
+
+
+def _contact(record: Any, workspace: Workspace) -> Json:
+    return render.contact(record)
+
+
+def _pair(kind: str, *names: str) -> Callable[[Any, Workspace], Json]:
+    """An item that holds two records side by side, each rendered under its name."""
+
+    def rendered(records: Any, workspace: Workspace) -> Json:
+        parts = {name: _one(record, workspace) for name, record in zip(names, records, strict=True)}
+        return {"type": kind, "created_at": workspace.state.now(), **parts}
+
+    return rendered
+
+
+def _one(record: object, workspace: Workspace) -> Json:
+    if isinstance(record, Contact):
+        return render.contact(record)
+    if isinstance(record, Company):
+        return render.company(record)
+    if isinstance(record, Conversation):
+        return render.conversation(record, workspace.state.contacts)
+    if isinstance(record, AppliedTag):
+        return render.applied_tag(record)
+    if isinstance(record, Tag):
+        return render.tag(record)
+    contacts: dict[str, Contact] = workspace.state.contacts
+    return render.webhook_item(record, contacts)
+
+
+def _event(record: DataEvent, workspace: Workspace) -> Json:
+    contact = workspace.state.contacts.get(record.contact_id)
+    known = {
+        "user_id": contact.external_id if contact is not None else None,
+        "email": contact.email if contact is not None else None,
+    }
+    return {
+        "type": "event",
+        "event_name": record.event_name,
+        "created_at": record.created_at,
+        "intercom_user_id": record.contact_id,
+        **{name: value for name, value in known.items() if value is not None},
+        "metadata": dict(record.metadata),
+    }
+
+
+_RENDER: dict[str, Callable[[Any, Workspace], Json]] = {
+    "admin": lambda record, w: render.admin(record),
+    "company": lambda record, w: render.company(record),
+    "company_deleted": lambda record, w: {"type": "company", "id": record.id, "deleted": True},
+    "company_contact": _pair("company_contact", "company", "contact"),
+    "contact": _contact,
+    "contact_deleted": lambda record, w: render.deleted_contact(record),
+    "contact_tag": _pair("contact_tag", "contact", "tag"),
+    "conversation": lambda record, w: _one(record, w),
+    "conversation_contact": _pair("conversation_contact", "conversation", "contact"),
+    "conversation_deleted": lambda record, w: {"type": "conversation", "id": record.id},
+    "event": _event,
+    "ticket": lambda record, w: _one(record, w),
+}
+
+
+# Firing a topic on demand
+
+
+def fire(workspace: Workspace, topic: Any, item: Any = None) -> Json:
+    """Publish a notification of `topic` on the workspace, for every sender attached to it:
+    with `item` as it is given, or an item of the topic's kind made from the workspace's
+    records. For topics the sandbox cannot cause (an admin logging in, content statistics,
+    a call...) and for trying a trigger on any topic."""
+    if not isinstance(topic, str) or not re.fullmatch(TOPIC_PATTERN, topic):
+        raise ParameterInvalid(
+            "topic must be a webhook topic such as ticket.created", field="topic"
+        )
+    if item is not None and not isinstance(item, dict):
+        raise ParameterInvalid("item must be a JSON object", field="item")
+    if item is None:
+        if topic not in item_kinds():
+            message = f"{topic} is not a 2.14 topic; give the item to send with it"
+            raise ParameterInvalid(message, field="item")
+        item = example_item(topic, workspace)
+    with workspace.lock:
+        listeners = len(workspace.state.listeners)
+        if not listeners:
+            raise BadRequest("No webhook receiver: start the sandbox with a webhook URL")
+        workspace.state.publish(topic, item)
+    return {"type": "sandbox.webhook", "topic": topic, "item": item, "listeners": listeners}
+
+
+def example_item(topic: str, workspace: Workspace) -> Json:
+    """An item of the kind `topic` carries: made from the workspace's records where it holds
+    one of them, else a small one shaped as Intercom's webhook documentation shows."""
+    kind = item_kinds()[topic]
+    state = workspace.state
+    records: dict[str, object | None] = {
+        "admin": state.admins.get(state.me_id),
+        "company": next(iter(state.companies.values()), None),
+        "contact": _contact_for(topic, workspace),
+        "conversation": next(iter(state.conversations.values()), None),
+        "ticket": next(iter(state.tickets.values()), None),
+        "tag": next(iter(state.tags.values()), None),
+    }
+    if kind in _RENDER and kind not in _PAIRS and kind != "event":
+        record = records.get(kind.removesuffix("_deleted"))
+        if record is not None:
+            return _RENDER[kind](record, workspace)
+    if kind in _PAIRS:
+        pair = tuple(records.get(name) for name in _PAIRS[kind])
+        if all(each is not None for each in pair):
+            return _RENDER[kind](pair, workspace)
+    return _made(kind, topic, workspace, records)
+
+
+_PAIRS = {
+    "company_contact": ("company", "contact"),
+    "contact_tag": ("contact", "tag"),
+    "conversation_contact": ("conversation", "contact"),
+}
+
+
+def _contact_for(topic: str, workspace: Workspace) -> Contact | None:
+    """A lead for a lead's topic, a user for a user's, any contact otherwise."""
+    role = "lead" if ".lead." in topic else "user" if ".user." in topic else None
+    contacts = workspace.state.contacts.values()
+    return next((c for c in contacts if role is None or c.role == role), None)
+
+
+def _made(kind: str, topic: str, workspace: Workspace, records: dict[str, Any]) -> Json:
+    now = workspace.state.now()
+    contact = records["contact"]
+    contact_ref = (
+        {"type": "contact", "id": contact.id, "external_id": contact.external_id}
+        if contact is not None
+        else {"type": "contact", "id": "0"}
+    )
+    conversation = records["conversation"]
+    made: dict[str, Callable[[], Json]] = {
+        "article": lambda: {
+            "type": "article",
+            "id": "39",
+            "workspace_id": render.WORKSPACE_ID,
+            "title": "Getting started",
+            "state": "published",
+            "author_id": int(workspace.state.me_id or 0),
+            "created_at": now,
+            "updated_at": now,
+            "url": "https://help.example.com/articles/39",
+        },
+        "article_deleted": lambda: {"type": "article", "id": "39", "deleted": True},
+        "call": lambda: {
+            "type": "call",
+            "id": "1",
+            "conversation_id": conversation.id if conversation is not None else None,
+            "admin_id": workspace.state.me_id,
+            "contact_id": contact_ref["id"],
+            "state": "completed",
+            "initiated_at": now,
+            "created_at": now,
+            "updated_at": now,
+        },
+        "contact_merged": lambda: {
+            **(render.contact(contact) if contact is not None else contact_ref),
+            "merged_from": {"type": "contact", "id": "6762f0dd00000000000000ff"},
+        },
+        "content_stat": lambda: {
+            "type": topic,
+            "id": f"{topic}-1",
+            "created_at": now,
+            "content_stat": {
+                "type": "content_stat",
+                "stat_type": "receipt",
+                "content_type": topic.split(".", 1)[1],
+                "content_id": "1",
+                "ruleset_id": "1",
+                "created_at": now,
+            },
+            "contact": contact_ref,
+        },
+        "conversation_part": lambda: (
+            render.part(conversation.parts[-1])
+            if conversation is not None and conversation.parts
+            else {"type": "conversation_part", "id": "1", "part_type": "comment"}
+        ),
+        "event": lambda: {
+            "type": "event",
+            "event_name": "sandbox-event",
+            "created_at": now,
+            "intercom_user_id": contact_ref["id"],
+            "metadata": {},
+        },
+        "job": lambda: {"type": "job", "id": "1", "status": "success", "resource_type": "ticket"},
+        "ping": lambda: {"type": "ping", "message": "This is a ping from the sandbox."},
+        "subscription": lambda: {
+            "type": "subscription",
+            "id": "1",
+            "state": "live",
+            "consent_type": "opt_out",
+            "content_types": ["email"],
+        },
+        "visitor": lambda: {
+            "type": "visitor",
+            "id": "530370b477ad7120001d",
+            "user_id": "8a88a590-e1c3-41e2-a502-e0649dbf721c",
+            "anonymous": True,
+            "created_at": now,
+            "updated_at": now,
+        },
+    }
+    return made.get(kind, lambda: {"type": kind.removesuffix("_deleted"), "id": "0"})()
