@@ -154,7 +154,7 @@ class Executor:
             raise InvalidInput.from_violations(problems)
         assert isinstance(token, str) and isinstance(config, ClientConfig)
         hints = tool.entry.annotations
-        safe = hints.readOnlyHint or hints.idempotentHint
+        safe = hints.readOnlyHint or OPERATIONS[tool.id].retry_safe(checked, hints.idempotentHint)
         client = IntercomClient(token, config, self.transport, self._admin_cache, safe=safe)
         return client, checked
 

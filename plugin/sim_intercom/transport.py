@@ -14,7 +14,6 @@ import http.cookiejar
 import itertools
 import json
 import logging
-import math
 import random
 import threading
 import time
@@ -288,13 +287,13 @@ class Transport:
             f"the {endpoint.max_wait:g} s this call may wait (maxWait); nothing was sent",
             limit=window.limit if window else None,
             remaining=0,
-            reset=math.ceil(window.reset) if window else None,
+            reset=window.reset if window else None,
         )
         error.retry_after = round(delay, 3)
         return error
 
     def _learn(self, budget: BudgetStore, key: str, answer: Answer) -> None:
-        report = window_report(answer)
+        report = window_report(answer, self.clock())
         if report is not None:
             budget.record(key, report, self.clock())
 
