@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions as u3
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from requests.cookies import RequestsCookieJar
 
@@ -37,6 +36,7 @@ from .errors import (
     NetworkError,
     RateLimited,
 )
+from .deadlines import WATCH, WatchedAdapter
 from .pacing import BudgetStore, LocalBudget, open_store, workspace_key
 from .retry import Failure, header, should_retry, sleep_seconds
 from .version import USER_AGENT
@@ -118,7 +118,7 @@ def new_session(pool_size: int = POOL_SIZE) -> requests.Session:
     """A session for many threads and many tenants: a large pool, no cookies, no retries."""
     session = requests.Session()
     session.cookies = _no_cookies()
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
+    adapter = WatchedAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -340,32 +340,41 @@ class Transport:
         return prepared
 
     def _exchange(self, request: ApiRequest, endpoint: Endpoint) -> Answer:
-        """One HTTP request and its whole answer, read within the cap and the deadline."""
+        """One HTTP request and its whole answer, read within the cap and the deadline:
+        the answer, status line and headers included, within `readTimeout` of being awaited
+        (`deadlines`), and the whole try within `connectTimeout + readTimeout`."""
         started = self.monotonic()
         prepared = self._prepare(request, endpoint)
-        try:
-            response = self.session.send(
-                prepared,
-                timeout=(endpoint.connect_timeout, endpoint.read_timeout),
-                allow_redirects=False,
-                **self._environment(endpoint.base_url),
-            )
-        except Exception as exc:  # every way the exchange can fail is a network error
-            logger.debug("request failed method=%s path=%s", request.method, request.path)
-            raise network_error(exc, request) from None
-        try:
-            body = self._read(response, request, started + endpoint.read_timeout)
-        except IntercomError:
-            raise
-        except (requests.exceptions.ContentDecodingError, u3.DecodeError):
-            raise InvalidResponse(
-                f"Intercom's answer to {request.method} {request.path} could not be decompressed",
-                http_status=response.status_code,
-            ) from None
-        except Exception as exc:
-            raise network_error(exc, request) from None
-        finally:
-            response.close()
+        total = endpoint.connect_timeout + endpoint.read_timeout
+        with WATCH.watching(total, endpoint.read_timeout) as exchange:
+            try:
+                response = self.session.send(
+                    prepared,
+                    timeout=(endpoint.connect_timeout, endpoint.read_timeout),
+                    allow_redirects=False,
+                    **self._environment(endpoint.base_url),
+                )
+            except Exception as exc:  # every way the exchange can fail is a network error
+                logger.debug("request failed method=%s path=%s", request.method, request.path)
+                failed = _cut_off(request) if exchange.expired else network_error(exc, request)
+                raise failed from None
+            try:
+                body = self._read(response, request, started + endpoint.read_timeout)
+            except IntercomError:
+                raise
+            except Exception as exc:
+                if exchange.expired:
+                    raise _cut_off(request) from None
+                if isinstance(exc, requests.exceptions.ContentDecodingError | u3.DecodeError):
+                    raise InvalidResponse(
+                        f"Intercom's answer to {request.method} {request.path} could not be "
+                        "decompressed",
+                        http_status=response.status_code,
+                    ) from None
+                raise network_error(exc, request) from None
+            finally:
+                WATCH.release(exchange)
+                response.close()
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "request method=%s path=%s status=%s elapsed_ms=%.1f request_id=%s",
@@ -395,10 +404,7 @@ class Transport:
                 break
             remaining = deadline - self.monotonic()
             if remaining <= 0:
-                raise NetworkError(
-                    f"Intercom's answer took longer than readTimeout in total "
-                    f"({request.method} {request.path})"
-                )
+                raise _cut_off(request)
             _limit_socket_wait(response, remaining)
         return b"".join(chunks)
 
@@ -443,6 +449,13 @@ def _finish(error: IntercomError, request: ApiRequest, uncertain: bool) -> Inter
         error.outcome = UNKNOWN if maybe else NOT_APPLIED
     error.after_unknown = uncertain
     return error
+
+
+def _cut_off(request: ApiRequest) -> NetworkError:
+    return NetworkError(
+        f"Intercom's answer took longer than readTimeout in total "
+        f"({request.method} {request.path})"
+    )
 
 
 def _too_large(response: requests.Response, request: ApiRequest, cap: int) -> InvalidResponse:
