@@ -66,6 +66,24 @@ class Secret:
     __str__ = __repr__
 
 
+REDACTED = "[redacted]"
+MIN_REDACTED_LENGTH = 8  # replacing a shorter "secret" would mangle text and hide nothing
+
+
+def without_secret(value: Any, secret: str) -> Any:
+    """`value` (JSON-like) with `secret` replaced in every string, keys included; the same
+    object when the secret is too short to matter."""
+    if len(secret) < MIN_REDACTED_LENGTH:
+        return value
+    if isinstance(value, str):
+        return value.replace(secret, REDACTED) if secret in value else value
+    if isinstance(value, dict):
+        return {without_secret(k, secret): without_secret(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_secret(item, secret) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
 class ApiRequest:
     """One request to Intercom: method, a path whose ids are already encoded, query, body."""
@@ -242,7 +260,7 @@ class Transport:
                 answer = self._exchange(request, endpoint)
                 self._learn(budget, key, answer)
                 if 200 <= answer.status < 300:
-                    return self._decode(answer, request)
+                    return self._decode(answer, request, endpoint.token)
                 raise error_from_answer(answer, self.clock())
             except IntercomError as error:
                 uncertain = uncertain or _may_have_applied(error)
@@ -408,12 +426,18 @@ class Transport:
             _limit_socket_wait(response, remaining)
         return b"".join(chunks)
 
-    def _decode(self, answer: Answer, request: ApiRequest) -> Any:
-        """The answer's JSON; None for an empty 2xx body (`POST /events` answers 202 so)."""
+    def _decode(self, answer: Answer, request: ApiRequest, token: Secret) -> Any:
+        """The answer's JSON, with the token removed should the answer echo it (a body
+        with a backslash may hide it in an escape); None for an empty 2xx body (`POST
+        /events` answers 202 so)."""
         if not answer.body.strip():
             return None
         try:
-            return decode_json(answer.body)
+            value = decode_json(answer.body)
+            secret = token.reveal()
+            if secret.encode("utf-8") in answer.body or b"\\" in answer.body:
+                value = without_secret(value, secret)
+            return value
         except ValueError as exc:
             error = InvalidResponse(
                 f"Intercom answered HTTP {answer.status} with a body that is not valid JSON "

@@ -19,7 +19,7 @@ import pluggy
 
 from .serving import BackgroundServer
 from .settings import is_loopback
-from .triggers import MAX_BODY_BYTES
+from .triggers import BLANK_SECRET, MAX_BODY_BYTES
 
 IDLE_TIMEOUT = 10.0  # seconds a connection may sit idle or trickle its body
 DRAIN_LIMIT = 16 * 1024 * 1024  # bytes of a refused body read before closing
@@ -133,6 +133,8 @@ class WebhookReceiver(BackgroundServer):
     ) -> None:
         if not is_loopback(host):
             raise ValueError(f"{host!r} is not a loopback address; the receiver serves loopback")
+        if secret is not None and not secret.strip():
+            raise ValueError(BLANK_SECRET)
         super().__init__()
         self.manager = manager
         self.trigger_id = trigger_id
