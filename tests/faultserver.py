@@ -26,6 +26,7 @@ import contextlib
 import email.utils
 import functools
 import http
+import http.client
 import json
 import socket
 import threading
@@ -533,6 +534,64 @@ def set_cookie(name: str, value: str, status: int = 200, json_body: Any = None) 
 def raw(data: bytes) -> Raw:
     """Read the request, send exactly `data`, then close."""
     return Raw(data)
+
+
+@dataclass(frozen=True)
+class DripHead(Step):
+    """Send the status line and headers `chunk_size` bytes at a time, `interval` apart, then
+    a small JSON body: a socket timeout never fires, only a deadline on the whole answer."""
+
+    interval: float
+    chunk_size: int = 1
+
+    def serve(self, conn: ClientConnection, request: Request | None) -> bool:
+        body = b'{"type": "contact", "id": "c1"}'
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        head = response_head(200, [*headers, _connection_header(False)])
+        for start in range(0, len(head), self.chunk_size):
+            if not conn.sleep(self.interval):
+                return False
+            conn.send(head[start : start + self.chunk_size])
+        conn.send(body)
+        return False
+
+
+@dataclass(frozen=True)
+class Forward(Step):
+    """A proxy in front of a real server at `upstream` (`host:port`): send it the request,
+    then relay its answer, or with `drop` close without a byte, so the request was applied
+    and the client never learns it (a proxy timing out, a connection lost on the way back)."""
+
+    upstream: str
+    drop: bool = False
+
+    def serve(self, conn: ClientConnection, request: Request | None) -> bool:
+        assert request is not None
+        skip = {"host", "connection", "content-length", "accept-encoding"}
+        headers = {k: v for k, v in request.headers.pairs if k.lower() not in skip}
+        upstream = http.client.HTTPConnection(self.upstream, timeout=10)
+        try:
+            upstream.request(request.method, request.path, request.body or None, headers)
+            answer = upstream.getresponse()
+            body = answer.read()
+        finally:
+            upstream.close()
+        if self.drop:
+            return False
+        pairs = [(k, v) for k, v in answer.getheaders() if k.lower() not in skip]
+        pairs += [("Content-Length", str(len(body))), _connection_header(request.keep_alive)]
+        conn.send(response_head(answer.status, pairs) + body)
+        return request.keep_alive
+
+
+def drip_head(interval: float, chunk_size: int = 1) -> DripHead:
+    """An answer whose status line and headers trickle in."""
+    return DripHead(interval, chunk_size)
+
+
+def forward(upstream: str, *, drop: bool = False) -> Forward:
+    """Pass the request on to `upstream` (`host:port`); with `drop`, lose its answer."""
+    return Forward(upstream, drop)
 
 
 DEFAULT_STEP: Step = reply(200, {})

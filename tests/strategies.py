@@ -500,3 +500,45 @@ def deepcopy_or_same(value: Any) -> Any:
         return copy.deepcopy(value)
     except Exception:
         return value
+
+
+# --- hostile values in a tool's own parameters -----------------------------------------------
+
+# Text a careless host sends where a number, a boolean or a list belongs: other scripts'
+# digits, numbers past any float, words Python's float() reads, blanks, JSON of other types.
+HOSTILE_TEXT = st.sampled_from(
+    [
+        "\u0664\u0662",  # Arabic-Indic 42
+        "\uff14\uff12",  # full-width 42
+        "1e999",
+        "-1e999",
+        "-1",
+        "nan",
+        "inf",
+        "-0",
+        "1_000",
+        " 7 ",
+        "99999999999999999999999",
+        "1e300",
+        "",
+        " ",
+        "\x00",
+        "true",
+        "[]",
+        "{}",
+        "null",
+        "a,,b",
+    ]
+)
+HOSTILE_LISTS = st.lists(
+    st.one_of(st.none(), st.integers(), st.booleans(), HOSTILE_TEXT), max_size=3
+)
+
+
+def hostile_params(tool: Mapping[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid parameters of `tool` with some of them (its own names, `fields` and `max_items`
+    too) given hostile values: junk of any type, hostile text, lists of non-strings."""
+    names = sorted({*tool["input_schema"].get("properties", {}), "fields", "max_items"})
+    values = st.one_of(junk(), plain_junk(), HOSTILE_TEXT, HOSTILE_LISTS)
+    replaced = st.dictionaries(st.sampled_from(names), values, min_size=1, max_size=3)
+    return st.tuples(tool_params(tool), replaced).map(lambda pair: {**pair[0], **pair[1]})

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import responses
 
-from helpers import TOKEN, US
-from sim_intercom.host import execute_tool
+from helpers import TOKEN, US, our_plugin_manager
+from sim_intercom.host import execute_tool, list_tools
 
 CONTACT = {"type": "contact", "id": "c1", "role": "user"}
 
@@ -196,3 +196,41 @@ def test_what_was_checked_is_what_is_sent_even_for_a_str_subclass(plugin_manager
     )
     assert result["success"] is True
     assert responses.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+# The last ways to an `internal` result from input.
+
+ALL_TOOL_IDS = [tool["id"] for tool in list_tools(our_plugin_manager())]
+
+
+@pytest.mark.parametrize("tool_id", ALL_TOOL_IDS)
+@pytest.mark.parametrize("item", [None, 1, False, 1.5, ["a"], {"a": 1}])
+def test_fields_holding_something_other_than_text_is_invalid_input_on_every_tool(
+    run, tool_id, item
+):
+    invalid(run(tool_id, {"fields": [item]}), "fields[0]")
+
+
+@pytest.mark.parametrize("spend", ["-1e999", "1e999", "-1", -1, -0.5, "nan", "inf"])
+def test_a_monthly_spend_that_is_infinite_or_negative_is_invalid_input(run, spend):
+    invalid(run("intercom_create_company", {"company_id": "acme", "monthly_spend": spend}))
+
+
+@pytest.mark.parametrize("digits", ["\u0664\u0662", "\uff14\uff12", "\u0968"])
+def test_numeric_text_in_other_scripts_is_not_a_number(run, digits):
+    invalid(run("intercom_list_contacts", {"per_page": digits}), "per_page")
+
+
+@pytest.mark.parametrize("digits", ["\u0664\u0662", "\uff14\uff12"])
+def test_numeric_text_in_other_scripts_is_not_a_number_for_a_number_parameter(run, digits):
+    params = {"company_id": "acme", "monthly_spend": digits}
+    invalid(run("intercom_create_company", params), "monthly_spend")
+
+
+class _Unreadable(dict[str, Any]):
+    def items(self) -> Any:
+        raise RuntimeError("no items")
+
+
+def test_params_whose_items_cannot_be_read_are_invalid_input_not_internal(run):
+    invalid(run("intercom_get_contact", _Unreadable(contactId="c1")), "params")

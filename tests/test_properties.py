@@ -36,6 +36,7 @@ from strategies import (
     ADMIN_IDS,
     CONTACT_IDS,
     CONVERSATION_IDS,
+    hostile_params,
     junk,
     junk_mappings,
     plain_junk,
@@ -204,6 +205,29 @@ def test_every_success_matches_the_output_schema(plugin_manager, tool_id):
                 for e in output_validator.iter_errors(result["output"])
             ]
             assert errors == [], errors
+
+    check()
+
+
+HOSTILE_EXAMPLES = 15
+
+
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
+def test_no_input_of_any_type_ends_in_an_internal_error(plugin_manager, tool_id):
+    """Schema-valid or not: valid parameters with some given hostile values of any type."""
+    tool = TOOLS_BY_ID[tool_id]
+
+    @settings(
+        fixed,
+        max_examples=HOSTILE_EXAMPLES,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    @given(hostile_params(tool))
+    def check(params: dict[str, Any]) -> None:
+        with sandbox():
+            result = call(plugin_manager, tool_id, params, CREDENTIALS)
+        event(f"kind={kind(result) or 'success'}")
+        assert kind(result) != "internal", (short(params), result["error"])
 
     check()
 

@@ -14,10 +14,11 @@ from typing import Any
 
 from .errors import IntercomError, RateLimited, error_class_for_status
 from .guard import depth_exceeds
-from .pacing import WindowReport
-from .retry import header, server_wait
+from .pacing import WindowReport, plausible_reset, warn_untrusted
+from .retry import header, rate_limit_reset, server_wait
 
 MAX_ANSWER_DEPTH = 64
+MAX_COUNT = 1_000_000_000  # more requests than any window allows: a larger count is garbage
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,24 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def window_report(answer: Answer) -> WindowReport | None:
-    """The rate-limit window an answer reports; a 429 means nothing remains."""
-    reset = _float_or_none(header(answer.headers, "X-RateLimit-Reset"))
-    remaining = int_or_none(header(answer.headers, "X-RateLimit-Remaining"))
-    limit = int_or_none(header(answer.headers, "X-RateLimit-Limit"))
+def window_report(answer: Answer, now: float) -> WindowReport | None:
+    """The rate-limit window an answer reports (a 429 means nothing remains), or None.
+
+    The headers are untrusted: counts must be whole numbers in range, and a reset must be
+    plausible (`pacing.plausible_reset`); anything else is ignored with a warning.
+    """
+    reset = rate_limit_reset(answer.headers)
+    remaining = count_or_none(header(answer.headers, "X-RateLimit-Remaining"))
+    limit = count_or_none(header(answer.headers, "X-RateLimit-Limit"))
     if answer.status == 429:
         remaining = 0
-        if reset is None:
-            return None
     if reset is None or remaining is None:
         return None
-    return WindowReport(limit, max(remaining, 0), reset)
+    if not plausible_reset(reset, now):
+        if reset > now:
+            warn_untrusted("an X-RateLimit-Reset further ahead than a rate-limit window")
+        return None
+    return WindowReport(limit, remaining, reset)
 
 
 def error_from_answer(answer: Answer, now: float) -> IntercomError:
@@ -88,9 +95,9 @@ def error_from_answer(answer: Answer, now: float) -> IntercomError:
     }
     if error_class is RateLimited:
         kwargs.update(
-            limit=int_or_none(header(answer.headers, "X-RateLimit-Limit")),
-            remaining=int_or_none(header(answer.headers, "X-RateLimit-Remaining")),
-            reset=int_or_none(header(answer.headers, "X-RateLimit-Reset")),
+            limit=count_or_none(header(answer.headers, "X-RateLimit-Limit")),
+            remaining=count_or_none(header(answer.headers, "X-RateLimit-Remaining")),
+            reset=rate_limit_reset(answer.headers),
         )
     error = error_class(message, **kwargs)
     error.retry_after = server_wait(status, answer.headers, now)
@@ -127,14 +134,17 @@ def short(text: str, limit: int = 200) -> str:
 
 
 def int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None and len(text) < 20 else None
-    except ValueError:
+    """A whole number written in ASCII digits (an optional sign), or None."""
+    if text is None or len(text) >= 20:
         return None
+    digits = text.strip()
+    unsigned = digits[1:] if digits[:1] in ("+", "-") else digits
+    if not (unsigned.isascii() and unsigned.isdigit()):
+        return None
+    return int(digits)
 
 
-def _float_or_none(text: str | None) -> float | None:
-    try:
-        return float(text) if text is not None and len(text) < 40 else None
-    except ValueError:
-        return None
+def count_or_none(text: str | None) -> int | None:
+    """A count of requests: a whole number from 0 to `MAX_COUNT`, or None."""
+    value = int_or_none(text)
+    return value if value is not None and 0 <= value <= MAX_COUNT else None

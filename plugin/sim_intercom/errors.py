@@ -172,7 +172,7 @@ class RateLimited(IntercomError):
         *,
         limit: int | None = None,
         remaining: int | None = None,
-        reset: int | None = None,
+        reset: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, **kwargs)

@@ -30,7 +30,7 @@ from .operations import OPERATIONS, PartialResult
 from .paging import walk
 from .settings import TOKEN_CREDENTIAL, ClientConfig, read_config, token_problem
 from .shaping import project
-from .transport import Transport
+from .transport import Transport, without_secret
 
 logger = logging.getLogger("sim_intercom")
 
@@ -99,9 +99,12 @@ class Executor:
         if not isinstance(tool_id, str) or tool_id not in self.catalog.tools:
             return None
         try:
-            return self._execute(tool_id, params, credentials)
+            result = self._execute(tool_id, params, credentials)
         except Exception as exc:  # the hook never raises: a bug becomes a result
             return failure(_internal(exc, tool_id))
+        if result["success"]:
+            return result  # answers are decoded without the token (`Transport._decode`)
+        return _without_token(result, params, credentials)
 
     def _execute(self, tool_id: str, params: Any, credentials: Any) -> dict[str, Any]:
         tool = self.catalog.tools[tool_id]
@@ -166,9 +169,28 @@ class Executor:
             raise InvalidInput.from_violations(problems)
         assert isinstance(token, str) and isinstance(config, ClientConfig)
         hints = tool.entry.annotations
-        safe = hints.readOnlyHint or hints.idempotentHint
+        safe = hints.readOnlyHint or OPERATIONS[tool.id].retry_safe(checked, hints.idempotentHint)
         client = IntercomClient(token, config, self.transport, self._admin_cache, safe=safe)
         return client, checked
+
+
+def _without_token(result: dict[str, Any], params: Any, credentials: Any) -> dict[str, Any]:
+    """A failed result with the token removed from every text: Intercom or a proxy may
+    echo the Authorization header into an error body."""
+    token = None
+    for source in (credentials, params):
+        try:
+            token = token or (source or {}).get(TOKEN_CREDENTIAL)
+        except Exception:  # a host's mapping that fails when read holds no usable token
+            continue
+    if type(token) is not str:
+        return result
+    return {
+        "success": False,
+        "output": without_secret(result["output"], token),
+        "error": without_secret(result["error"], token),
+        "error_detail": without_secret(result["error_detail"], token),
+    }
 
 
 def _largest_page(tool: Tool) -> int:

@@ -122,22 +122,30 @@ def mapping_problems(values: Any, what: str) -> tuple[dict[str, Any], list[Viola
     """`values` as a dict of plain JSON values, and a violation for each that is not.
 
     `what` names the argument in a message (`params`, `credentials`). None is an empty dict.
+    A mapping or value whose own methods fail when read is refused as such, not a bug here.
     """
     if values is None:
         return {}, []
     if not isinstance(values, Mapping):
         return {}, [Violation(what, f"must be a mapping of names to values, got {quote(values)}")]
+    try:
+        items = list(values.items())
+    except Exception as exc:
+        return {}, [Violation(what, f"could not be read ({type(exc).__name__})")]
     found: dict[str, Any] = {}
     problems: list[Violation] = []
-    for key, value in values.items():
+    for key, value in items:
         if not isinstance(key, str) or _text_problem(key):
             problems.append(Violation(quote(key), f"is not a valid name in {what}"))
             continue
-        problem = value_problem(value)
+        try:
+            problem = value_problem(value)
+            if not problem:
+                found[str.__str__(key)] = plain(value)
+        except Exception as exc:
+            problem = f"could not be read ({type(exc).__name__})"
         if problem:
-            problems.append(Violation(key, problem))
-        else:
-            found[str.__str__(key)] = plain(value)
+            problems.append(Violation(str.__str__(key), problem))
     return found, problems
 
 

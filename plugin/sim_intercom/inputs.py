@@ -10,6 +10,7 @@ Schema with every violation reported at once; JSON-text parameters
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -24,9 +25,10 @@ from .shaping import unknown_paths
 
 JSON_MEDIA_TYPE = "application/json"
 Params = dict[str, Any]
-_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+# ASCII digits only: `\d` and `int()` would also read "٤٢" as 42.
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
 _MAX_NUMBER_TEXT = 40
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _TYPE_NAMES = {
     "string": "a string",
     "integer": "a whole number",
@@ -55,10 +57,12 @@ def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
         return [item.strip() for item in value.split(",") if item.strip()]
     if isinstance(value, str) and len(value) <= _MAX_NUMBER_TEXT:
         text = value.strip()
-        if "integer" in types and _INTEGER_TEXT.match(text):
+        if "integer" in types and _INTEGER_TEXT.fullmatch(text):
             return int(text)
-        if types & {"integer", "number"} and _NUMBER_TEXT.match(text):
+        if types & {"integer", "number"} and _NUMBER_TEXT.fullmatch(text):
             number = float(text)
+            if not math.isfinite(number):  # "1e999": left as text, so the type check says so
+                return value
             return int(number) if number.is_integer() and "integer" in types else number
         if "boolean" in types and text.lower() in ("true", "false"):
             return text.lower() == "true"
@@ -273,7 +277,7 @@ class InputChecker:
         which see every parameter that is valid so far."""
         params = normalise(self.schema, raw)
         violations = _violations(_sorted_errors(self.validator, params), root_schema=self.schema)
-        bad = {v.parameter for v in violations}
+        bad = {_parameter_of(v.parameter) for v in violations}
         for name, prop in self.json_text.items():
             if name in params and name not in bad and isinstance(params[name], str):
                 params[name], problems = _decode_json_text(name, params[name], prop)

@@ -9,19 +9,47 @@ it. It is a pure state machine over a clock the caller passes in: it never sleep
 `LocalBudget` keeps the budget in this process. Many workers (processes, hosts) using one
 workspace share it through Redis instead (`redis_budget.RedisBudget`, the `rateStore`
 setting); `open_store` makes the store for a URL.
+
+Every reset is bounded: Intercom's windows are `WINDOW` (10) seconds, so a reset in the
+past, not finite, or more than `LONGEST_HOLD` (one window and a margin) ahead is taken as
+unknown and ignored with a warning. Whatever an answer says, no budget state holds a
+workspace back longer than `LONGEST_HOLD`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import threading
+import time
 from dataclasses import dataclass
 from typing import Protocol
+
+logger = logging.getLogger("sim_intercom.pacing")
 
 # When the window has reset but no answer has yet told the new window's end, callers that
 # find the assumed budget spent look again after this long.
 UNKNOWN_RESET_POLL = 0.02
 STALE_GUESS = 1.0
+WINDOW = 10.0
+LONGEST_HOLD = WINDOW + 1.0
+WARN_EVERY = 60.0
+_warned: dict[str, float] = {}
+
+
+def plausible_reset(reset: float, now: float) -> bool:
+    """A reset that can end the current window: finite, ahead, and within `LONGEST_HOLD`."""
+    return math.isfinite(reset) and now < reset <= now + LONGEST_HOLD
+
+
+def warn_untrusted(what: str) -> None:
+    """Log that a value read from an answer or a store was ignored; once a minute per kind,
+    so a hostile server cannot flood the log. `what` never quotes the value."""
+    moment = time.monotonic()
+    if moment - _warned.get(what, -WARN_EVERY) >= WARN_EVERY:
+        _warned[what] = moment
+        logger.warning("ignored %s; pacing goes on without it", what)
 
 
 def workspace_key(base_url: str, token: str) -> str:
@@ -78,7 +106,7 @@ class LocalBudget:
             window = self._windows.get(key)
             if window is None:
                 return 0.0
-            if (window.reset is not None and now >= window.reset) or _stale(window, now):
+            if _ended(window, now) or _stale(window, now):
                 if window.limit is None:
                     del self._windows[key]
                     return 0.0
@@ -90,7 +118,7 @@ class LocalBudget:
             return UNKNOWN_RESET_POLL if window.reset is None else window.reset - now
 
     def record(self, key: str, report: WindowReport, now: float) -> None:
-        if report.reset <= now:
+        if not plausible_reset(report.reset, now):
             return
         with self._lock:
             window = self._windows.get(key)
@@ -121,6 +149,12 @@ def open_store(url: str) -> BudgetStore:
     from .redis_budget import RedisBudget
 
     return RedisBudget(url)
+
+
+def _ended(window: _Window, now: float) -> bool:
+    """The window is over, or its end lies further ahead than any window lasts (the clock
+    went back): either way a new window begins."""
+    return window.reset is not None and not window.reset - LONGEST_HOLD <= now < window.reset
 
 
 def _stale(window: _Window, now: float) -> bool:

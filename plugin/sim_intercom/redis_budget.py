@@ -9,8 +9,14 @@ announced. The state machine is exactly `pacing.LocalBudget`'s, written as two L
 
 Keys. `sim-intercom:budget:` followed by the workspace key (the base URL and a hash of the
 token, `pacing.workspace_key`): never the token. Each key expires by itself `linger`
-seconds after the window it describes ends (PEXPIRE, relative, so a clock difference
-between a worker and Redis does not matter), so idle workspaces leave nothing behind.
+seconds after the window it describes ends, and never later than two windows after it was
+last written (PEXPIRE, relative, so a clock difference between a worker and Redis does not
+matter), so idle workspaces leave nothing behind.
+
+Untrusted. What a key holds may have been written by anyone with access to Redis: a field
+that is not a finite number in range makes `CLAIM` delete the key and answer `bad`, and
+this store paces that request in-process with a warning. A reset further ahead than
+`pacing.LONGEST_HOLD` starts a new window, as in `LocalBudget`.
 
 Times are the workers' clocks (Unix seconds, as Intercom's `X-RateLimit-Reset`), passed
 to the scripts, never Redis's own: a worker waits on its own clock, and tests inject one.
@@ -32,6 +38,7 @@ is expressible through `limits`' `incr`/`get`/`clear` storage API, so the counti
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -42,7 +49,16 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from .pacing import STALE_GUESS, UNKNOWN_RESET_POLL, LocalBudget, WindowReport
+from .pacing import (
+    LONGEST_HOLD,
+    STALE_GUESS,
+    UNKNOWN_RESET_POLL,
+    WINDOW,
+    LocalBudget,
+    WindowReport,
+    plausible_reset,
+    warn_untrusted,
+)
 
 logger = logging.getLogger("sim_intercom.pacing")
 
@@ -52,20 +68,46 @@ RECONNECT_AFTER = 1.0
 # How long a key outlives its window: one Intercom window, so a busy workspace keeps its
 # limit from one window to the next, and an idle one is gone soon after.
 LINGER = 10.0
+LONGEST_KEY_LIFE = 2 * WINDOW
+MAX_COUNT = 1_000_000_000
+BAD = "bad"
 
-# KEYS[1] the budget's hash. ARGV: now, linger, stale guess, poll (seconds).
-# Returns the seconds to wait as text ("0": go); Redis would truncate a Lua number.
-CLAIM = """
+# Shared by both scripts: a field as a number, `nil` when absent; `false` when it is there
+# but not a finite number from `low` to `high` (garbage: the key is not to be trusted).
+CHECKED = """
+local function checked(text, low, high)
+  if not text then
+    return nil
+  end
+  local n = tonumber(text)
+  if n == nil or n ~= n or n < low or n > high then
+    return false
+  end
+  return n
+end
+"""
+
+# KEYS[1] the budget's hash. ARGV: now, linger, stale guess, poll, longest hold, longest key
+# life, largest count (seconds and counts). Returns the seconds to wait as text ("0": go;
+# Redis would truncate a Lua number), or "bad" after deleting a key that holds garbage.
+CLAIM = (
+    CHECKED
+    + """
 local key = KEYS[1]
-local now = tonumber(ARGV[1])
+local now, hold, most = tonumber(ARGV[1]), tonumber(ARGV[5]), tonumber(ARGV[7])
 local w = redis.call('HMGET', key, 'limit', 'remaining', 'reset', 'opened')
-local limit, remaining = tonumber(w[1]), tonumber(w[2])
-local reset, opened = tonumber(w[3]), tonumber(w[4])
+local limit, remaining = checked(w[1], 0, most), checked(w[2], 0, most)
+local reset, opened = checked(w[3], 0, now + 1e9), checked(w[4], 0, now + 1e9)
+if limit == false or remaining == false or reset == false or opened == false then
+  redis.call('DEL', key)
+  return 'bad'
+end
 if remaining == nil then
   return '0'
 end
 local stale = tonumber(ARGV[3])
-if (reset ~= nil and now >= reset) or (reset == nil and now - (opened or 0) > stale) then
+local ended = reset ~= nil and (now >= reset or reset - now > hold)
+if ended or (reset == nil and now - (opened or 0) > stale) then
   if limit == nil then
     redis.call('DEL', key)
     return '0'
@@ -85,18 +127,30 @@ if reset == nil then
 end
 return tostring(reset - now)
 """
+)
 
-# KEYS[1] the budget's hash. ARGV: now, limit ('' when not told), remaining, reset, linger.
-RECORD = """
+# KEYS[1] the budget's hash. ARGV: now, limit ('' when not told), remaining, reset, linger,
+# longest key life, largest count. The report is checked by the caller; what the key holds
+# is checked here, and garbage is replaced.
+RECORD = (
+    CHECKED
+    + """
 local key = KEYS[1]
 local now, reset = tonumber(ARGV[1]), tonumber(ARGV[4])
 if reset <= now then
   return 0
 end
 local limit, remaining = ARGV[2], tonumber(ARGV[3])
-local w = redis.call('HMGET', key, 'remaining', 'reset', 'opened')
-local known_remaining, known_reset = tonumber(w[1]), tonumber(w[2])
-if known_reset == nil and reset <= (tonumber(w[3]) or 0) then
+local most = tonumber(ARGV[7])
+local w = redis.call('HMGET', key, 'remaining', 'reset', 'opened', 'limit')
+local known_remaining, known_reset = checked(w[1], 0, most), checked(w[2], 0, now + 1e9)
+local opened = checked(w[3], 0, now + 1e9)
+if known_remaining == false or known_reset == false or opened == false
+    or checked(w[4], 0, most) == false then
+  redis.call('DEL', key)
+  known_remaining, known_reset, opened = nil, nil, nil
+end
+if known_reset == nil and reset <= (opened or 0) then
   -- An answer from before a reset another worker already saw: the new window's guess stands.
   return 0
 end
@@ -111,9 +165,11 @@ end
 if limit ~= '' then
   redis.call('HSET', key, 'limit', limit)
 end
-redis.call('PEXPIRE', key, math.ceil((reset - now + tonumber(ARGV[5])) * 1000))
+local life = math.min(reset - now + tonumber(ARGV[5]), tonumber(ARGV[6]))
+redis.call('PEXPIRE', key, math.ceil(life * 1000))
 return 1
 """
+)
 
 
 def redacted(url: str) -> str:
@@ -190,13 +246,17 @@ class RedisBudget:
         epoch = self._may_use_redis()
         if epoch is not None:
             args = [repr(now), repr(self.linger), repr(STALE_GUESS), repr(UNKNOWN_RESET_POLL)]
+            args += [repr(LONGEST_HOLD), repr(LONGEST_KEY_LIFE), str(MAX_COUNT)]
             try:
-                wait = float(self._claim(keys=[self.redis_key(key)], args=args))
+                answer = self._claim(keys=[self.redis_key(key)], args=args)
             except Exception as exc:  # unreachable, slow or failing: pace in-process
                 self._failed(epoch, exc)
             else:
                 self._succeeded(epoch)
-                return wait
+                wait = _wait_or_none(answer)
+                if wait is not None:
+                    return wait
+                warn_untrusted(f"a rate budget in {self.where} that is not a valid window")
         return self.fallback.claim(key, now)
 
     def record(self, key: str, report: WindowReport, now: float) -> None:
@@ -205,8 +265,11 @@ class RedisBudget:
         epoch = self._may_use_redis()
         if epoch is None:
             return
+        if not plausible_reset(report.reset, now):
+            return
         limit = "" if report.limit is None else str(report.limit)
         args = [repr(now), limit, str(report.remaining), repr(report.reset), repr(self.linger)]
+        args += [repr(LONGEST_KEY_LIFE), str(MAX_COUNT)]
         try:
             self._record(keys=[self.redis_key(key)], args=args)
         except Exception as exc:
@@ -225,12 +288,7 @@ class RedisBudget:
                 self._failed(epoch, exc)
             else:
                 self._succeeded(epoch)
-                limit, remaining, reset = values
-                if remaining is None or reset is None:
-                    return None
-                return WindowReport(
-                    None if limit is None else int(limit), int(remaining), float(reset)
-                )
+                return _window_or_none(values)
         return self.fallback.known(key)
 
     def _may_use_redis(self) -> int | None:
@@ -272,3 +330,32 @@ class RedisBudget:
             self._healthy = True
             self._epoch += 1
         logger.info("rate store %s answers again: the budget is shared again", self.where)
+
+
+def _number(value: Any, low: float, high: float) -> float | None:
+    """A value Redis gave as a finite number from `low` to `high`, or None."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def _wait_or_none(answer: Any) -> float | None:
+    """`CLAIM`'s answer as seconds to wait, or None for `bad` or anything unexpected."""
+    return _number(answer, 0.0, LONGEST_HOLD)
+
+
+def _window_or_none(values: list[Any]) -> WindowReport | None:
+    """The window a key holds, or None when it holds none or garbage."""
+    limit_text, remaining_text, reset_text = values
+    remaining = _number(remaining_text, 0, MAX_COUNT)
+    reset = _number(reset_text, 0, float("1e12"))
+    limit = None if limit_text is None else _number(limit_text, 0, MAX_COUNT)
+    if remaining is None or reset is None or (limit_text is not None and limit is None):
+        return None
+    return WindowReport(None if limit is None else int(limit), int(remaining), reset)

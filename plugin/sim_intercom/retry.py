@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .pacing import plausible_reset
+
 RATE_LIMITED = 429
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 INITIAL_DELAY = 0.5
@@ -55,11 +57,19 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
+_NUMBER_CHARS = frozenset("0123456789+-.eE")
+
+
 def _seconds(text: str | None) -> float | None:
+    """A finite number in ASCII (`float` would also take digits of other scripts, `nan`,
+    `inf` and `1_0`)."""
     if text is None or len(text) > 40:
         return None
+    text = text.strip()
+    if not text or not _NUMBER_CHARS.issuperset(text):
+        return None
     try:
-        value = float(text.strip())
+        value = float(text)
     except ValueError:
         return None
     return value if math.isfinite(value) else None
@@ -84,11 +94,12 @@ def rate_limit_reset(headers: Mapping[str, str]) -> float | None:
 
 def server_wait(status: int | None, headers: Mapping[str, str], now: float) -> float | None:
     """How long the server asked to wait, or None: `Retry-After` on any answer, and on a 429
-    the time until `X-RateLimit-Reset`."""
+    the time until `X-RateLimit-Reset` when that reset is plausible (`pacing.plausible_reset`);
+    one far ahead, past or not finite is unknown, and the back-off applies."""
     asked = retry_after_seconds(headers, now)
     if asked is None and status == RATE_LIMITED:
         reset = rate_limit_reset(headers)
-        asked = None if reset is None else max(reset - now, 0.0)
+        asked = reset - now if reset is not None and plausible_reset(reset, now) else None
     return asked
 
 

@@ -14,7 +14,6 @@ import http.cookiejar
 import itertools
 import json
 import logging
-import math
 import random
 import threading
 import time
@@ -25,11 +24,11 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions as u3
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from requests.cookies import RequestsCookieJar
 
 from .answers import Answer, decode_json, error_from_answer, int_or_none, short, window_report
+from .deadlines import WATCH, WatchedAdapter
 from .errors import (
     NOT_APPLIED,
     UNKNOWN,
@@ -65,6 +64,24 @@ class Secret:
         return "Secret('[secure]')"
 
     __str__ = __repr__
+
+
+REDACTED = "[redacted]"
+MIN_REDACTED_LENGTH = 8  # replacing a shorter "secret" would mangle text and hide nothing
+
+
+def without_secret(value: Any, secret: str) -> Any:
+    """`value` (JSON-like) with `secret` replaced in every string, keys included; the same
+    object when the secret is too short to matter."""
+    if len(secret) < MIN_REDACTED_LENGTH:
+        return value
+    if isinstance(value, str):
+        return value.replace(secret, REDACTED) if secret in value else value
+    if isinstance(value, dict):
+        return {without_secret(k, secret): without_secret(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_secret(item, secret) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -119,7 +136,7 @@ def new_session(pool_size: int = POOL_SIZE) -> requests.Session:
     """A session for many threads and many tenants: a large pool, no cookies, no retries."""
     session = requests.Session()
     session.cookies = _no_cookies()
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
+    adapter = WatchedAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -243,7 +260,7 @@ class Transport:
                 answer = self._exchange(request, endpoint)
                 self._learn(budget, key, answer)
                 if 200 <= answer.status < 300:
-                    return self._decode(answer, request)
+                    return self._decode(answer, request, endpoint.token)
                 raise error_from_answer(answer, self.clock())
             except IntercomError as error:
                 uncertain = uncertain or _may_have_applied(error)
@@ -288,13 +305,13 @@ class Transport:
             f"the {endpoint.max_wait:g} s this call may wait (maxWait); nothing was sent",
             limit=window.limit if window else None,
             remaining=0,
-            reset=math.ceil(window.reset) if window else None,
+            reset=window.reset if window else None,
         )
         error.retry_after = round(delay, 3)
         return error
 
     def _learn(self, budget: BudgetStore, key: str, answer: Answer) -> None:
-        report = window_report(answer)
+        report = window_report(answer, self.clock())
         if report is not None:
             budget.record(key, report, self.clock())
 
@@ -341,32 +358,41 @@ class Transport:
         return prepared
 
     def _exchange(self, request: ApiRequest, endpoint: Endpoint) -> Answer:
-        """One HTTP request and its whole answer, read within the cap and the deadline."""
+        """One HTTP request and its whole answer, read within the cap and the deadline:
+        the answer, status line and headers included, within `readTimeout` of being awaited
+        (`deadlines`), and the whole try within `connectTimeout + readTimeout`."""
         started = self.monotonic()
         prepared = self._prepare(request, endpoint)
-        try:
-            response = self.session.send(
-                prepared,
-                timeout=(endpoint.connect_timeout, endpoint.read_timeout),
-                allow_redirects=False,
-                **self._environment(endpoint.base_url),
-            )
-        except Exception as exc:  # every way the exchange can fail is a network error
-            logger.debug("request failed method=%s path=%s", request.method, request.path)
-            raise network_error(exc, request) from None
-        try:
-            body = self._read(response, request, started + endpoint.read_timeout)
-        except IntercomError:
-            raise
-        except (requests.exceptions.ContentDecodingError, u3.DecodeError):
-            raise InvalidResponse(
-                f"Intercom's answer to {request.method} {request.path} could not be decompressed",
-                http_status=response.status_code,
-            ) from None
-        except Exception as exc:
-            raise network_error(exc, request) from None
-        finally:
-            response.close()
+        total = endpoint.connect_timeout + endpoint.read_timeout
+        with WATCH.watching(total, endpoint.read_timeout) as exchange:
+            try:
+                response = self.session.send(
+                    prepared,
+                    timeout=(endpoint.connect_timeout, endpoint.read_timeout),
+                    allow_redirects=False,
+                    **self._environment(endpoint.base_url),
+                )
+            except Exception as exc:  # every way the exchange can fail is a network error
+                logger.debug("request failed method=%s path=%s", request.method, request.path)
+                failed = _cut_off(request) if exchange.expired else network_error(exc, request)
+                raise failed from None
+            try:
+                body = self._read(response, request, started + endpoint.read_timeout)
+            except IntercomError:
+                raise
+            except Exception as exc:
+                if exchange.expired:
+                    raise _cut_off(request) from None
+                if isinstance(exc, requests.exceptions.ContentDecodingError | u3.DecodeError):
+                    raise InvalidResponse(
+                        f"Intercom's answer to {request.method} {request.path} could not be "
+                        "decompressed",
+                        http_status=response.status_code,
+                    ) from None
+                raise network_error(exc, request) from None
+            finally:
+                WATCH.release(exchange)
+                response.close()
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "request method=%s path=%s status=%s elapsed_ms=%.1f request_id=%s",
@@ -396,19 +422,22 @@ class Transport:
                 break
             remaining = deadline - self.monotonic()
             if remaining <= 0:
-                raise NetworkError(
-                    f"Intercom's answer took longer than readTimeout in total "
-                    f"({request.method} {request.path})"
-                )
+                raise _cut_off(request)
             _limit_socket_wait(response, remaining)
         return b"".join(chunks)
 
-    def _decode(self, answer: Answer, request: ApiRequest) -> Any:
-        """The answer's JSON; None for an empty 2xx body (`POST /events` answers 202 so)."""
+    def _decode(self, answer: Answer, request: ApiRequest, token: Secret) -> Any:
+        """The answer's JSON, with the token removed should the answer echo it (a body
+        with a backslash may hide it in an escape); None for an empty 2xx body (`POST
+        /events` answers 202 so)."""
         if not answer.body.strip():
             return None
         try:
-            return decode_json(answer.body)
+            value = decode_json(answer.body)
+            secret = token.reveal()
+            if secret.encode("utf-8") in answer.body or b"\\" in answer.body:
+                value = without_secret(value, secret)
+            return value
         except ValueError as exc:
             error = InvalidResponse(
                 f"Intercom answered HTTP {answer.status} with a body that is not valid JSON "
@@ -444,6 +473,12 @@ def _finish(error: IntercomError, request: ApiRequest, uncertain: bool) -> Inter
         error.outcome = UNKNOWN if maybe else NOT_APPLIED
     error.after_unknown = uncertain
     return error
+
+
+def _cut_off(request: ApiRequest) -> NetworkError:
+    return NetworkError(
+        f"Intercom's answer took longer than readTimeout in total ({request.method} {request.path})"
+    )
 
 
 def _too_large(response: requests.Response, request: ApiRequest, cap: int) -> InvalidResponse:

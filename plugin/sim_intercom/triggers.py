@@ -12,6 +12,7 @@ headers and the body are, the answer is a plain dict; nothing raises.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -28,6 +29,10 @@ SIGNATURE_HEADER = "X-Hub-Signature"
 MAX_HEADERS = 1000  # headers read from an iterable of pairs; a request has far fewer
 # `sha1=<40 hex digits>`, the algorithm and the hex in any case, spaces around each part.
 _SIGNATURE = re.compile(r"\s*sha1\s*=\s*([0-9a-f]{40})\s*", re.IGNORECASE | re.ASCII)
+BLANK_SECRET = (
+    "the trigger's client secret is empty or blank, so no notification can be verified: "
+    "set the app's client secret (or configure none to accept unverified notifications)"
+)
 NO_SECRET_WARNING = (
     "no client secret is configured, so this notification was not verified: anyone who "
     "knows the URL can run the workflow; set the app's client secret"
@@ -126,16 +131,21 @@ def _settings(trigger: Trigger, given: Any) -> tuple[Any, frozenset[str] | None]
 
 
 def _secret_key(secret: Any) -> bytes | None:
+    """The HMAC key, or None when no secret is configured (the event runs unverified, with
+    a warning). An empty or blank secret is a configuration error, never "verify nothing"."""
     if secret is None:
         return None
+    key: bytes | None = None
     if isinstance(secret, str):
-        try:
-            return secret.encode("utf-8") or None
-        except UnicodeEncodeError:
-            pass
+        with contextlib.suppress(UnicodeEncodeError):
+            key = secret.encode("utf-8")
     elif isinstance(secret, bytes | bytearray):
-        return bytes(secret) or None
-    raise _Refused(500, "bad_secret", "the trigger's client secret setting is not text")
+        key = bytes(secret)
+    if key is None:
+        raise _Refused(500, "bad_secret", "the trigger's client secret setting is not text")
+    if not key.strip():
+        raise _Refused(500, "bad_secret", BLANK_SECRET)
+    return key
 
 
 def _raw_body(body: Any) -> bytes:

@@ -33,7 +33,7 @@ import pluggy
 
 from .replay import Replay, replay_for
 from .settings import is_loopback
-from .triggers import MAX_BODY_BYTES
+from .triggers import BLANK_SECRET, MAX_BODY_BYTES
 
 READ_TIMEOUT = 10.0  # seconds a request (headers and body) may take to arrive
 IDLE_TIMEOUT = 10.0  # seconds a kept-alive connection may wait for its next request
@@ -93,6 +93,8 @@ class WebhookReceiver:
             raise ValueError(f"{host!r} is not a loopback address; the receiver serves loopback")
         if workers < 1 or max_connections < 1:
             raise ValueError("workers and max_connections must be at least 1")
+        if secret is not None and not secret.strip():
+            raise ValueError(BLANK_SECRET)
         self.manager = manager
         self.trigger_id = trigger_id
         self._secret = secret

@@ -63,7 +63,7 @@ def raw(
 
 def request(method: str, target: str, extra: bytes = b"") -> bytes:
     """A request head (target sent as UTF-8) with a valid token and `extra` header lines."""
-    return f"{method} {target} HTTP/1.1\r\nHost: x\r\n{AUTH}".encode() + extra + b"\r\n"
+    return f"{method} {target} HTTP/1.1\r\nHost: localhost\r\n{AUTH}".encode() + extra + b"\r\n"
 
 
 def post(path: str, body: bytes) -> bytes:
@@ -114,7 +114,7 @@ MALFORMED = {
     ),
     "a percent-encoded URL that is not UTF-8": Malformed(request("GET", "/contacts/%ff%fe"), 400),
     "raw URL bytes that are not UTF-8": Malformed(
-        b"GET /contacts/\xff\xfe HTTP/1.1\r\nHost: x\r\n" + AUTH.encode() + b"\r\n", 400
+        b"GET /contacts/\xff\xfe HTTP/1.1\r\nHost: localhost\r\n" + AUTH.encode() + b"\r\n", 400
     ),
     "a wrong type": Malformed(post("/contacts", b'{"email": 5}'), 400),
     "broken JSON to /events": Malformed(post("/events", b'{"event_name": '), 400),
@@ -306,7 +306,7 @@ def test_an_unauthenticated_answer_does_not_count_against_the_limit(
     sandbox_clock: FakeClock,
 ) -> None:
     with SandboxServer(Workspace(clock=sandbox_clock), rate_limit=1, window=60) as limited:
-        anonymous = raw(limited, b"GET /me HTTP/1.1\r\nHost: x\r\n\r\n")
+        anonymous = raw(limited, b"GET /me HTTP/1.1\r\nHost: localhost\r\n\r\n")
         first = raw(limited, request("GET", "/me"))
     assert anonymous.status == 401 and "x-ratelimit-limit" not in anonymous.headers
     assert first.status == 200

@@ -18,7 +18,7 @@ BodyBuilder = Callable[[Params], dict[str, Any]]
 Refine = Callable[[Params], Params]
 Lookup = Callable[[Params, IntercomClient], Params]
 AfterStep = Callable[[Output, Params, IntercomClient], Output]
-Recover = Callable[[Conflict, Params, IntercomClient], Any]
+Recover = Callable[[Conflict, Mapping[str, Any], IntercomClient], Any]
 
 # Options of the plugin itself, which shape the output and are never sent to Intercom.
 PLUGIN_OPTIONS = ("fields", "max_items")
@@ -68,6 +68,19 @@ def optional_int(body: Mapping[str, Any], name: str, default: int | None) -> int
 
 
 @dataclass(frozen=True)
+class UniqueKey:
+    """A parameter whose value Intercom keeps unique, so that a repeated create meets a 409
+    instead of writing a second copy. `when` holds values other parameters must have for
+    that to be so: an email is unique among users only, leads may share one."""
+
+    name: str
+    when: Mapping[str, Any] = field(default_factory=dict)
+
+    def holds(self, params: Params) -> bool:
+        return self.name in params and all(params.get(k) == v for k, v in self.when.items())
+
+
+@dataclass(frozen=True)
 class Operation:
     """One tool's request to Intercom, as data; code only where Intercom's semantics need it.
 
@@ -77,10 +90,15 @@ class Operation:
     plugin uses itself instead. `rename` maps a parameter to Intercom's name; `convert`
     turns one into the type Intercom declares (string ids to integers).
     `lookups` are explicit steps that fetch what the request needs from Intercom before the
-    request is built; building it (`build_body`) is pure. `natural_key` names parameters
-    that make a write naturally idempotent (Intercom answers 409 to a duplicate), and
-    `recover` fetches what an earlier, uncertain try already wrote. `pager` says how a list
-    or search pages, so `max_items` can gather many pages into one output.
+    request is built; building it (`build_body`) is pure. `pager` says how a list or
+    search pages, so `max_items` can gather many pages into one output.
+
+    Retry safety where it depends on the parameters (the tool's `idempotentHint` is then
+    false, as it must hold for every call): `safe_without` names parameters that make a
+    repeat add something a person sees (a part with a `body`); without any of them the
+    write is safe to repeat. `unique_keys` make a create safe to repeat when one holds
+    (Intercom answers a duplicate with 409), and `recover` then fetches what an earlier,
+    uncertain try of this call wrote, or raises the conflict when it is not that.
     """
 
     tool_id: str
@@ -94,10 +112,23 @@ class Operation:
     refine: Refine | None = None
     lookups: tuple[Lookup, ...] = ()
     build_body: BodyBuilder | None = None
-    natural_key: tuple[str, ...] = ()
+    safe_without: tuple[str, ...] = ()
+    unique_keys: tuple[UniqueKey, ...] = ()
     recover: Recover | None = None
     after: AfterStep | None = None
     pager: Pager | None = None
+
+    def retry_safe(self, params: Params, hinted: bool) -> bool:
+        """Whether this call may be sent again after it may have reached Intercom: always
+        when the tool is read-only or idempotent (`hinted`), else as its parameters say."""
+        if hinted:
+            return True
+        if self.safe_without and not any(name in params for name in self.safe_without):
+            return True
+        return self._unique(params)
+
+    def _unique(self, params: Params) -> bool:
+        return any(key.holds(params) for key in self.unique_keys)
 
     def path_parameters(self) -> list[str]:
         return [name for _, name, _, _ in string.Formatter().parse(self.path) if name]
@@ -143,12 +174,11 @@ class Operation:
         return output
 
     def _send(self, request: ApiRequest, params: Params, client: IntercomClient) -> Any:
-        natural = any(name in params for name in self.natural_key)
         try:
-            return client.send(request, safe=True if natural else None)
+            return client.send(request)
         except Conflict as conflict:
-            if natural and conflict.after_unknown and self.recover is not None:
-                return self.recover(conflict, params, client)
+            if conflict.after_unknown and self.recover is not None and self._unique(params):
+                return self.recover(conflict, request.body or {}, client)
             raise
 
 

@@ -4,6 +4,7 @@ create and update; and notes on a contact."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ..client import ApiRequest, IntercomClient, encode_path_segment
@@ -14,6 +15,7 @@ from .base import (
     Output,
     Params,
     PartialResult,
+    UniqueKey,
     as_object,
     as_record,
     cursor_list,
@@ -65,18 +67,45 @@ def attach_company(output: Output, params: Params, client: IntercomClient) -> Ou
     return {**output, "company": attached}
 
 
-def existing_contact(conflict: Conflict, params: Params, client: IntercomClient) -> Any:
-    """The contact an earlier, uncertain try of this create already wrote."""
+def existing_contact(conflict: Conflict, asked: Mapping[str, Any], client: IntercomClient) -> Any:
+    """The contact an earlier, uncertain try of this create wrote: the one the 409 names
+    (or a search finds), if it holds every value asked for; else the conflict stands, for
+    it is someone else's contact and what was asked was never written."""
     found = _EXISTING_ID.search(conflict.message)
     if found:
-        return client.lookup(ApiRequest("GET", f"/contacts/{encode_path_segment(found[1])}"))
-    field = "external_id" if "external_id" in params else "email"
-    query = {"field": field, "operator": "=", "value": params[field]}
-    answer = as_object(client.lookup(ApiRequest("POST", "/contacts/search", body={"query": query})))
-    matches = records(answer, "data")
-    if not matches:
+        contact = client.lookup(ApiRequest("GET", f"/contacts/{encode_path_segment(found[1])}"))
+    else:
+        field = "external_id" if "external_id" in asked else "email"
+        query = {"field": field, "operator": "=", "value": asked[field]}
+        answer = client.lookup(ApiRequest("POST", "/contacts/search", body={"query": query}))
+        matches = records(as_object(answer), "data")
+        contact = matches[0] if matches else None
+    if contact is None or not holds_all(as_object(contact, "the contact"), asked):
         raise conflict
-    return matches[0]
+    return contact
+
+
+def holds_all(contact: Mapping[str, Any], asked: Mapping[str, Any]) -> bool:
+    """Whether `contact` has every value of the create request `asked` (emails compared
+    without case, custom attributes key by key, the avatar by its image URL)."""
+    for name, wanted in asked.items():
+        value = contact.get(name)
+        if name == "email":
+            if not isinstance(value, str) or value.casefold() != str(wanted).casefold():
+                return False
+        elif name == "custom_attributes":
+            have = value if isinstance(value, dict) else {}
+            if any(have.get(key, _MISSING) != item for key, item in dict(wanted).items()):
+                return False
+        elif name == "avatar" and isinstance(value, dict):
+            if value.get("image_url") != wanted:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+_MISSING = object()
 
 
 def _delete_shape(body: Any, params: Params) -> Output:
@@ -96,7 +125,8 @@ OPERATIONS: tuple[Operation, ...] = (
         single("contact"),
         local=("company_id",),
         convert={"owner_id": int},
-        natural_key=("email", "external_id"),
+        # Intercom keeps external_id unique, and email among users only: leads may share one.
+        unique_keys=(UniqueKey("external_id"), UniqueKey("email", {"role": "user"})),
         recover=existing_contact,
         after=attach_company,
     ),

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 from ..serving import BackgroundServer
+from ..settings import is_loopback
 from .app import MAX_BODY_BYTES, Reply, SandboxApp, error_reply, too_large
 from .errors import BadRequest, SandboxError
 from .ratelimit import DEFAULT_WINDOW
@@ -69,6 +70,14 @@ class _Handler(BaseHTTPRequestHandler):
         return super().parse_request()
 
     def _serve(self) -> None:
+        if not self.server.allow_remote and not _loopback_host(self.headers.get("Host")):
+            # DNS rebinding: a web page's request reaches loopback under a name of its own.
+            self.close_connection = True
+            error = SandboxError("Invalid Host header", code="misdirected_request")
+            error.status = 421
+            self._send(error_reply(error))
+            self._discard_input()
+            return
         try:
             body = self._read_body()
         except _BodyError as failed:
@@ -177,14 +186,30 @@ def _ascii_target(path: str) -> str:
     return "".join(char if " " < char < "\x7f" else f"%{ord(char):02X}" for char in path)
 
 
+def _loopback_host(value: str | None) -> bool:
+    """A `Host` header naming loopback (`localhost`, `127.0.0.1`, `[::1]`, any port), or
+    none at all (HTTP/1.0 clients; browsers always send one)."""
+    if value is None:
+        return True
+    host = value.strip()
+    if host.startswith("["):
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    return is_loopback(host)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], app: SandboxApp, log: Log | None) -> None:
+    def __init__(
+        self, address: tuple[str, int], app: SandboxApp, log: Log | None, allow_remote: bool
+    ) -> None:
         self.app = app
         self.log = log
+        self.allow_remote = allow_remote
         super().__init__(address, _Handler)
 
 
@@ -213,15 +238,20 @@ class SandboxServer(BackgroundServer):
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         webhooks: WebhookSender | None = None,
+        allow_remote: bool = False,
+        allow_remote_webhooks: bool = False,
     ) -> None:
         self.workspace = workspace if workspace is not None else Workspace()
         self.app = SandboxApp.limited(self.workspace, rate_limit, window)
         if webhooks is None and webhook_url is not None:
-            webhooks = WebhookSender(webhook_url, webhook_secret)
+            webhooks = WebhookSender(
+                webhook_url, webhook_secret, allow_remote=allow_remote_webhooks
+            )
         self.webhooks = webhooks
         super().__init__()
         self._address = (host, port)
         self._log = log
+        self._allow_remote = allow_remote
 
     @property
     def token(self) -> str:
@@ -233,7 +263,7 @@ class SandboxServer(BackgroundServer):
         return f"http://{host}:{port}"
 
     def _make_server(self) -> _Server:
-        return _Server(self._address, self.app, self._log)
+        return _Server(self._address, self.app, self._log, self._allow_remote)
 
     def start(self) -> Self:
         if self._server is None and self.webhooks is not None:

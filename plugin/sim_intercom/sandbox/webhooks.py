@@ -35,8 +35,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..manifest import TOPIC_PATTERN, default_catalog
+from ..settings import is_loopback
 from . import render
 from .errors import BadRequest, ParameterInvalid
 from .records import AppliedTag, Company, Contact, Conversation, DataEvent, Tag
@@ -135,6 +137,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 class WebhookSender:
     """Delivers a workspace's notifications to `url`, signed with `secret` (unsigned when
     None), from a background thread; `topics` limits what is sent (every topic when None).
+    `url` must name a loopback host unless `allow_remote`: a sandbox must not be made to
+    post to another machine (a cloud metadata address, say) by whoever starts it.
 
     `clock` dates notifications (`created_at`, `first_sent_at`): the workspace's clock when
     attached. Start and stop it, or use it as a context manager; `SandboxServer` does both.
@@ -150,9 +154,15 @@ class WebhookSender:
         timeout: float = DEFAULT_TIMEOUT,
         max_pending: int = DEFAULT_MAX_PENDING,
         clock: Callable[[], float] = time.time,
+        allow_remote: bool = False,
     ) -> None:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"webhook url must be http(s), got {url!r}")
+        if not allow_remote and not is_loopback(urlsplit(url).hostname or ""):
+            raise ValueError(
+                f"webhook url {url[:80]!r} is not on loopback; the sandbox sends webhooks "
+                "to loopback only unless remote webhooks are allowed (--allow-remote-webhooks)"
+            )
         if max_pending < 1:
             raise ValueError(f"max_pending must be at least 1, got {max_pending}")
         self.url = url
