@@ -26,7 +26,7 @@ from .errors import (
     Unauthorized,
 )
 from .ratelimit import RateLimiter
-from .routes import ROUTES, Call, Empty, Handler
+from .routes import ROUTES, Call, Empty, Handler, Raw
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # DELETE: detaching a customer
 
 
 def _segments(path: str) -> list[str] | None:
@@ -110,13 +110,17 @@ def find_route(method: str, segments: list[str] | None) -> tuple[Handler, dict[s
     wrong method. HEAD is answered as GET; the transport leaves the body out."""
     wanted = "GET" if method == "HEAD" else method
     methods = []
+    best: tuple[Handler, dict[str, str]] | None = None
     for route in ROUTES if segments else ():
         found = _match(route.path, segments or [])
         if found is None:
             continue
-        if route.method == wanted:
-            return route.handler, found
-        methods.append(route.method)
+        if route.method != wanted:
+            methods.append(route.method)
+        elif best is None or len(found) < len(best[1]):
+            best = (route.handler, found)  # a literal segment wins: /admins/activity_logs
+    if best is not None:
+        return best
     if methods:
         raise MethodNotAllowed(
             f"{method} is not allowed here; use {' or '.join(methods)}",
@@ -156,7 +160,10 @@ class SandboxApp:
         return self._answer(headers, fail, "an unreadable request")
 
     def _answer(
-        self, headers: Mapping[str, str], work: Callable[[], dict[str, Any] | Empty], what: str
+        self,
+        headers: Mapping[str, str],
+        work: Callable[[], dict[str, Any] | Empty | Raw],
+        what: str,
     ) -> Reply:
         request_id = uuid.uuid4().hex
         extra: dict[str, str] = {}
@@ -166,6 +173,9 @@ class SandboxApp:
             result = work()
             if isinstance(result, Empty):
                 return Reply(result.status, b"", {"X-Request-Id": request_id, **extra})
+            if isinstance(result, Raw):
+                headers = {**result.headers, "X-Request-Id": request_id, **extra}
+                return Reply(result.status, result.body, headers)
             return json_reply(200, result, request_id, extra)
         except SandboxError as error:
             headers = {**extra, **error.headers}
@@ -190,7 +200,9 @@ class SandboxApp:
             raise RateLimited("Exceeded rate limit", headers=allowance.headers())
         return allowance.headers()
 
-    def _dispatch(self, method: str, target: str, body: bytes | None) -> dict[str, Any] | Empty:
+    def _dispatch(
+        self, method: str, target: str, body: bytes | None
+    ) -> dict[str, Any] | Empty | Raw:
         parts = urlsplit(target)
         try:
             segments = _segments(parts.path)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from .admins import Admins
+from .calls import Calls
 from .companies import Companies
 from .contacts import Contacts
 from .conversations import Conversations
+from .fin import FinAgent
+from .jobs import Jobs
 from .messages import Messages
 from .notes import Events, Notes
-from .seed import generate_contacts, seed_customers, seed_settings
+from .seed import generate_contacts, seed_customers, seed_settings, seed_support
 from .state import Clock, Listener, State
 from .tags import Tags
-from .tickets import Tickets
+from .ticket_types import TicketTypes
+from .tickets import TicketDesk, Tickets
 
 SANDBOX_TOKEN = "sandbox-token"
 SEEDS = ("default", "empty")
@@ -53,9 +57,15 @@ class Workspace:
         self.tags = Tags(self.state)
         self.notes = Notes(self.state)
         self.events = Events(self.state, self.contacts)
+        self.ticket_types = TicketTypes(self.state)
+        self.ticket_desk = TicketDesk(self.state, self.contacts)
+        self.jobs = Jobs(self.state, self.tickets)
+        self.calls = Calls(self.state)
+        self.fin = FinAgent(self.state.fin_conversations)
         seed_settings(self.state)
         if seed == "default":
             seed_customers(self)
+            seed_support(self)
         if contacts:
             generate_contacts(self.contacts, contacts, random_seed)
 
