@@ -42,6 +42,17 @@ OBJECTS = {
     "tag": "tag",
     "note": "note",
     "intercom_error": "error",
+    # B: support
+    "admin_with_app": "admin_with_app",
+    "team": "team",
+    "ticket_type": "ticket_type",
+    "ticket_type_attribute": "ticket_type_attribute",
+    "ticket_state": "ticket_state_detailed",
+    "ticket_part": "ticket_reply",
+    "job": "jobs",
+    "activity_log": "activity_log",
+    "away_status_reason": "away_status_reason",
+    "call": "call",
 }
 
 # Keywords carried over; everything else (example, x-*, required, additionalProperties,

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
-from . import admins, companies, contacts, conversations, events, messages, tags, tickets
+from . import (
+    admins,
+    calls,
+    companies,
+    contacts,
+    conversations,
+    events,
+    fin,
+    messages,
+    tags,
+    teams,
+    ticket_types,
+    tickets,
+)
 from .base import Operation, PartialResult
 
 OPERATIONS: dict[str, Operation] = {
     op.tool_id: op
-    for module in (contacts, companies, conversations, tickets, messages, tags, events, admins)
+    for module in (
+        contacts,
+        companies,
+        conversations,
+        tickets,
+        messages,
+        tags,
+        events,
+        admins,
+        teams,
+        ticket_types,
+        calls,
+        fin,
+    )
     for op in module.OPERATIONS
 }
 

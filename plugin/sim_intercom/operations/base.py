@@ -80,7 +80,9 @@ class Operation:
     request is built; building it (`build_body`) is pure. `natural_key` names parameters
     that make a write naturally idempotent (Intercom answers 409 to a duplicate), and
     `recover` fetches what an earlier, uncertain try already wrote. `pager` says how a list
-    or search pages, so `max_items` can gather many pages into one output.
+    or search pages, so `max_items` can gather many pages into one output. `accept`, for
+    the few answers that are not JSON, is the media type asked for; the shape then gets the
+    raw `Answer` (status, headers, bytes), a redirect included.
     """
 
     tool_id: str
@@ -98,6 +100,7 @@ class Operation:
     recover: Recover | None = None
     after: AfterStep | None = None
     pager: Pager | None = None
+    accept: str | None = None
 
     def path_parameters(self) -> list[str]:
         return [name for _, name, _, _ in string.Formatter().parse(self.path) if name]
@@ -120,6 +123,8 @@ class Operation:
         path = self.path.format(
             **{name: encode_path_segment(params[name]) for name in self.path_parameters()}
         )
+        if self.accept is not None:
+            return ApiRequest(self.method, path, raw=True, accept=self.accept)
         if self.build_body is not None:
             return ApiRequest(self.method, path, {}, self.build_body(params))
         if self.in_query or self.method in ("GET", "DELETE"):
@@ -217,5 +222,15 @@ def record_and_id(key: str, id_key: str) -> Shape:
     def shape(body: Any, params: Params) -> Output:
         record = as_record(body, f"the {key}")
         return {key: record, id_key: str(record["id"])}
+
+    return shape
+
+
+def deleted(kind: str) -> Shape:
+    """Output `{id, object, deleted}` of a deleted conversation or ticket."""
+
+    def shape(body: Any, params: Params) -> Output:
+        record = as_record(body, f"the deleted {kind}")
+        return {"id": str(record["id"]), "object": kind, "deleted": record.get("deleted") is True}
 
     return shape
