@@ -83,6 +83,18 @@ CORRECTIONS = {
 DESCRIPTIONS = {
     ("contact", "avatar"): "The contact's avatar, with its `image_url`.",
     ("company", "plan"): "The plan the company is on, with its `id` and `name`.",
+    ("activity_log", "activity_type"): "What the admin did, such as `admin_away_mode_change`.",
+    ("away_status_reason", "type"): "Always `away_status_reason`.",
+    ("call", "initiated_at"): "When the call started, as a Unix timestamp.",
+    ("call", "answered_at"): "When the call was answered, as a Unix timestamp.",
+    ("call", "ended_at"): "When the call ended, as a Unix timestamp.",
+    ("call", "created_at"): "When the call was recorded, as a Unix timestamp.",
+    ("call", "updated_at"): "When the call last changed, as a Unix timestamp.",
+}
+# Components whose title another object already has: a host tells objects apart by title.
+TITLES = {
+    "admin_with_app": "Admin with workspace",
+    "ticket_state_detailed": "Ticket State with its types",
 }
 MAX_DEPTH = 8
 REF_PREFIX = "#/components/schemas/"
@@ -160,6 +172,8 @@ def build(components: dict[str, Any], component: str, stem: str) -> dict[str, An
     required = [name for name in ("type", "id") if name in body.get("properties", {})]
     document = {"$schema": DRAFT, "$id": f"{BASE_ID}{stem}.json", "$comment": COMMENT}
     document.update(body)
+    if component in TITLES:
+        document["title"] = TITLES[component]
     if required:
         document["required"] = required
     return document

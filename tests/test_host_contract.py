@@ -67,7 +67,7 @@ def tools(plugin_manager) -> dict[str, dict]:
 
 
 def test_thirty_one_tools_are_listed(tools):
-    assert set(tools) == TOOL_IDS
+    assert set(tools) >= TOOL_IDS  # the first thirty-one, among the tools of issue 18
 
 
 def test_each_tool_spec_has_the_contract_keys(tools):
@@ -305,7 +305,7 @@ def test_a_built_wheel_is_found_through_the_entry_point_with_its_manifest_and_sc
     )
     found = json.loads(run.stdout)
     assert found["registered"], "the `sim` entry point did not register the plugin"
-    assert set(found["tools"]) == TOOL_IDS
+    assert set(found["tools"]) >= TOOL_IDS
     assert Path(found["plugin"]).is_relative_to(target)
     assert Path(found["package"]).is_relative_to(target)
     assert Path(found["data"]).is_relative_to(target)

@@ -38,6 +38,17 @@ GENERATED_DEFS = (
     "tag",
     "note",
     "intercom_error",
+    # B: support
+    "admin_with_app",
+    "team",
+    "ticket_type",
+    "ticket_type_attribute",
+    "ticket_state",
+    "ticket_part",
+    "job",
+    "activity_log",
+    "away_status_reason",
+    "call",
 )
 
 CURSOR = {"total_count", "next_starting_after"}
@@ -199,7 +210,7 @@ def tables() -> dict[str, dict[str, tuple[str, bool]]]:
 
 
 def test_spec_and_schemas_name_the_same_tools(tables):
-    assert set(tables) == {path.stem for path in TOOL_FILES} == set(OUTPUTS)
+    assert set(tables) == set(OUTPUTS) <= {path.stem for path in TOOL_FILES}
 
 
 @pytest.mark.parametrize("tool_id", sorted(OUTPUTS))
@@ -412,7 +423,8 @@ def test_the_more_tools_table_reads_names_types_and_required_flags():
 
 def test_manifest_lists_the_thirty_one_tools_each_with_its_schema():
     tools = manifest()["tools"]
-    assert sorted(tool["id"] for tool in tools) == sorted(OUTPUTS)
+    assert set(OUTPUTS) <= {tool["id"] for tool in tools}
+    assert sorted(tool["id"] for tool in tools) == sorted(path.stem for path in TOOL_FILES)
     for tool in tools:
         path = REPO_ROOT / tool["schema"]
         assert path.is_file(), tool["schema"]
@@ -422,7 +434,7 @@ def test_manifest_lists_the_thirty_one_tools_each_with_its_schema():
 def test_every_tool_is_in_exactly_one_palette_group_of_its_toolset():
     groups = default_catalog().palette()
     placed = [(group["resource"], op["tool"]) for group in groups for op in group["operations"]]
-    assert sorted(tool for _, tool in placed) == sorted(OUTPUTS)
+    assert sorted(tool for _, tool in placed) == sorted(t["id"] for t in manifest()["tools"])
     resources = {tool["id"]: tool["toolset"] for tool in manifest()["tools"]}
     assert all(resources[tool] == resource for resource, tool in placed)
 
@@ -446,6 +458,11 @@ def test_palette_groups_follow_the_toolset_order():
         "notes",
         "events",
         "admins",
+        # B: support
+        "ticket_types",
+        "teams",
+        "calls",
+        "fin",
     ]
 
 
@@ -530,7 +547,7 @@ def keys(node: Any) -> set[str]:
 @pytest.mark.parametrize("name", GENERATED_DEFS)
 def test_generated_defs_are_lenient_requiring_only_type_and_id(name):
     document = _read(DEFS / f"{name}.json")
-    assert document["required"] in (["type", "id"], ["type"])
+    assert document["required"] in (["type", "id"], ["type"], ["id"])  # activity_log: no type
     nested = keys(document["properties"])
     assert "required" not in nested
     assert "additionalProperties" not in nested
