@@ -53,6 +53,15 @@ OBJECTS = {
     "job": "jobs",
     "subscription_type": "subscription_type",
     "visitor": "visitor",
+    # B: support
+    "admin_with_app": "admin_with_app",
+    "team": "team",
+    "ticket_type": "ticket_type",
+    "ticket_type_attribute": "ticket_type_attribute",
+    "ticket_state": "ticket_state_detailed",
+    "ticket_part": "ticket_reply",
+    "activity_log": "activity_log",
+    "away_status_reason": "away_status_reason",
 }
 
 # Keywords carried over; everything else (example, x-*, required, additionalProperties,
@@ -89,6 +98,18 @@ DESCRIPTIONS = {
     ("visitor", "social_profiles"): "The visitor's social profiles.",
     ("visitor", "tags"): "The tags on the visitor.",
     ("visitor", "segments"): "The segments the visitor is in.",
+    ("activity_log", "activity_type"): "What the admin did, such as `admin_away_mode_change`.",
+    ("away_status_reason", "type"): "Always `away_status_reason`.",
+    ("call", "initiated_at"): "When the call started, as a Unix timestamp.",
+    ("call", "answered_at"): "When the call was answered, as a Unix timestamp.",
+    ("call", "ended_at"): "When the call ended, as a Unix timestamp.",
+    ("call", "created_at"): "When the call was recorded, as a Unix timestamp.",
+    ("call", "updated_at"): "When the call last changed, as a Unix timestamp.",
+}
+# Components whose title another object already has: a host tells objects apart by title.
+TITLES = {
+    "admin_with_app": "Admin with workspace",
+    "ticket_state_detailed": "Ticket State with its types",
 }
 MAX_DEPTH = 8
 REF_PREFIX = "#/components/schemas/"
@@ -179,6 +200,9 @@ def build(components: dict[str, Any], component: str, stem: str) -> dict[str, An
     required = [name for name in ("type", "id") if name in body.get("properties", {})]
     document = {"$schema": DRAFT, "$id": f"{BASE_ID}{stem}.json", "$comment": COMMENT}
     document.update(body)
+    if component in TITLES:
+        document["title"] = TITLES[component]
+    document.setdefault("title", component.replace("_", " ").capitalize())  # some have none
     if required:
         document["required"] = required
     return document

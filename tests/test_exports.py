@@ -558,15 +558,25 @@ def sandbox_ids(server: SandboxServer) -> dict[str, str]:
     }
 
 
+def seed_ids(server: SandboxServer) -> set[str]:
+    """Every id of a record the fresh sandbox holds."""
+    state = server.workspace.state
+    kinds = (state.contacts, state.companies, state.conversations, state.tickets, state.admins)
+    more = (state.ticket_types, state.tags, state.teams)
+    return {str(key) for records in (*kinds, *more) for key in records}
+
+
 def real_example(tool: Tool, server: SandboxServer) -> dict[str, Any]:
     """The tool's catalog example, with the example ids of every tool's examples replaced
-    by the sandbox's (in JSON text too)."""
+    by the sandbox's (in JSON text too); an id the seed holds (the newer examples use them)
+    is kept."""
     ids = sandbox_ids(server)
+    seeded = seed_ids(server)
     replace = {
         str(value): ids[ID_KINDS[name]]
         for other in TOOLS
         for name, value in other.entry.example.params.items()
-        if name in ID_KINDS
+        if name in ID_KINDS and str(value) not in seeded
     }
     params: dict[str, Any] = {}
     for name, value in tool.spec()["example"]["params"].items():

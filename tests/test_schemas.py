@@ -48,6 +48,15 @@ GENERATED_DEFS = (
     "job",
     "subscription_type",
     "visitor",
+    # B: support
+    "admin_with_app",
+    "team",
+    "ticket_type",
+    "ticket_type_attribute",
+    "ticket_state",
+    "ticket_part",
+    "activity_log",
+    "away_status_reason",
 )
 
 CURSOR = {"total_count", "next_starting_after"}
@@ -431,6 +440,7 @@ def test_the_more_tools_table_reads_names_types_and_required_flags():
 def test_manifest_lists_the_thirty_one_tools_each_with_its_schema():
     tools = manifest()["tools"]
     assert set(OUTPUTS) <= {tool["id"] for tool in tools}
+    assert sorted(tool["id"] for tool in tools) == sorted(path.stem for path in TOOL_FILES)
     for tool in tools:
         path = REPO_ROOT / tool["schema"]
         assert path.is_file(), tool["schema"]
@@ -465,6 +475,8 @@ def test_palette_groups_follow_the_toolset_order():
         "events",
         "admins",
     ]
+    palette = [group["resource"] for group in default_catalog().palette()]
+    assert palette == [name for name in resources if name in palette]
 
 
 def test_the_access_token_is_the_one_secret_and_the_one_required_credential():
@@ -475,19 +487,18 @@ def test_the_access_token_is_the_one_secret_and_the_one_required_credential():
 
 
 # Writes that leave the same state when repeated. The more-tools spec names untag, detach,
-# open, close, snooze and assign; update_ticket sets fields as update_contact does;
+# open, close, snooze and assign; issue 16's rule takes close and assign out (below); update_ticket sets fields as update_contact does;
 # create_tag is a find-or-create by name (and a rename with `id`), as create_company is an
 # upsert on company_id; tagging a contact and attaching it to a company twice leave one
-# association. create_note, create_event and tag_conversation are not.
+# association. create_note, create_event and tag_conversation are not, nor close and assign:
+# their optional `body` adds a part a person sees (they are retried only without one).
 IDEMPOTENT_WRITES = {
     "intercom_delete_contact",
     "intercom_update_contact",
     "intercom_create_company",
     "intercom_update_ticket",
-    "intercom_close_conversation",
     "intercom_open_conversation",
     "intercom_snooze_conversation",
-    "intercom_assign_conversation",
     "intercom_create_tag",
     "intercom_tag_contact",
     "intercom_untag_contact",
@@ -548,7 +559,7 @@ def keys(node: Any) -> set[str]:
 @pytest.mark.parametrize("name", GENERATED_DEFS)
 def test_generated_defs_are_lenient_requiring_only_type_and_id(name):
     document = _read(DEFS / f"{name}.json")
-    assert document["required"] in (["type", "id"], ["type"])
+    assert document["required"] in (["type", "id"], ["type"], ["id"])  # activity_log: no type
     nested = keys(document["properties"])
     assert "required" not in nested
     assert "additionalProperties" not in nested

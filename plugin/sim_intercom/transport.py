@@ -86,12 +86,19 @@ def without_secret(value: Any, secret: str) -> Any:
 
 @dataclass(frozen=True)
 class ApiRequest:
-    """One request to Intercom: method, a path whose ids are already encoded, query, body."""
+    """One request to Intercom: method, a path whose ids are already encoded, query, body.
+
+    `raw` is for the few answers that are not JSON (a call's transcript, the 302 to its
+    recording): a 2xx or 3xx answer is then returned undecoded, as an `Answer`, with the
+    `accept` header sent instead of JSON's.
+    """
 
     method: str
     path: str
     query: Mapping[str, Any] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
+    raw: bool = False
+    accept: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -259,8 +266,8 @@ class Transport:
                 log.attempts += 1
                 answer = self._exchange(request, endpoint)
                 self._learn(budget, key, answer)
-                if 200 <= answer.status < 300:
-                    return self._decode(answer, request, endpoint.token)
+                if 200 <= answer.status < 300 or (request.raw and 300 <= answer.status < 400):
+                    return answer if request.raw else self._decode(answer, request, endpoint.token)
                 raise error_from_answer(answer, self.clock())
             except IntercomError as error:
                 uncertain = uncertain or _may_have_applied(error)
@@ -336,7 +343,7 @@ class Transport:
         """
         headers = {
             "Intercom-Version": endpoint.version,
-            "Accept": "application/json",
+            "Accept": request.accept,
             "User-Agent": USER_AGENT,
         }
         data = None

@@ -100,6 +100,15 @@ SNOOZE = {"message_type": "snoozed", "admin_id": INES, "snoozed_until": SANDBOX_
 ASSIGN = {"message_type": "assignment", "type": "admin", "admin_id": INES, "assignee_id": SAM}
 EVENT = {"event_name": "placed-order", "created_at": SANDBOX_START, "id": FIRST_CONTACT}
 EVENTS_QUERY = f"/events?type=user&intercom_user_id={FIRST_CONTACT}"
+FIN = {
+    "conversation_id": "fin-1",
+    "user": {"id": "user-1"},
+    "message": {
+        "author": "user",
+        "body": "How do I add a teammate?",
+        "timestamp": "2025-06-15T15:06:40Z",
+    },
+}
 
 SUCCESSES = [
     ok("me", "GET", "/me", "/me", "admin"),
@@ -297,6 +306,165 @@ SUCCESSES = [
         "/messages",
         "admin_message",
         {**MESSAGE, "message_type": "email", "subject": "Hi"},
+    ),
+    # --- B: support ---
+    ok(
+        "update conversation",
+        "PUT",
+        "/conversations/100",
+        CONVERSATION_PATH,
+        "conversation",
+        {"read": True, "title": "CSV export"},
+    ),
+    Case("delete conversation", "DELETE", "/conversations/100", CONVERSATION_PATH, 200, ""),
+    ok(
+        "add a participant",
+        "POST",
+        "/conversations/100/customers",
+        "/conversations/{conversation_id}/customers",
+        "conversation",
+        {"admin_id": INES, "customer": {"email": "peter@initech.example"}},
+    ),
+    ok(
+        "remove a participant",
+        "DELETE",
+        "/conversations/101/customers/6762f0dd0000000000000005",
+        "/conversations/{conversation_id}/customers/{contact_id}",
+        "conversation",
+        {"admin_id": INES},
+    ),
+    ok(
+        "redact a part",
+        "POST",
+        "/conversations/redact",
+        "/conversations/redact",
+        "conversation",
+        {"type": "conversation_part", "conversation_id": "100", "conversation_part_id": "1000"},
+    ),
+    ok(
+        "convert to ticket",
+        "POST",
+        "/conversations/100/convert",
+        "/conversations/{conversation_id}/convert",
+        "ticket",
+        {"ticket_type_id": "1", "attributes": {"_default_title_": "Export"}},
+    ),
+    ok(
+        "reply to a ticket",
+        "POST",
+        "/tickets/501/reply",
+        "/tickets/{ticket_id}/reply",
+        "ticket_part",
+        REPLY,
+    ),
+    ok("enqueue a ticket", "POST", "/tickets/enqueue", "/tickets/enqueue", "job", TICKET),
+    ok("job status", "GET", "/jobs/status/job_1", "/jobs/status/{job_id}", "job"),
+    Case("delete ticket", "DELETE", "/tickets/501", TICKET_PATH, 200, ""),
+    ok(
+        "search tickets",
+        "POST",
+        "/tickets/search",
+        "/tickets/search",
+        "ticket.list",
+        {"query": {"field": "open", "operator": "=", "value": True}},
+    ),
+    ok(
+        "create ticket type",
+        "POST",
+        "/ticket_types",
+        "/ticket_types",
+        "ticket_type",
+        {"name": "Refund", "category": "Back-office"},
+    ),
+    ok(
+        "get ticket type", "GET", "/ticket_types/1", "/ticket_types/{ticket_type_id}", "ticket_type"
+    ),
+    ok(
+        "update ticket type",
+        "PUT",
+        "/ticket_types/1",
+        "/ticket_types/{ticket_type_id}",
+        "ticket_type",
+        {"description": "Bugs", "archived": False},
+    ),
+    ok(
+        "add a ticket type attribute",
+        "POST",
+        "/ticket_types/1/attributes",
+        "/ticket_types/{ticket_type_id}/attributes",
+        "ticket_type_attribute",
+        {
+            "name": "browser",
+            "description": "Browser",
+            "data_type": "list",
+            "list_items": "Chrome,Firefox",
+            "required_to_create": True,
+        },
+    ),
+    ok(
+        "update a ticket type attribute",
+        "PUT",
+        "/ticket_types/1/attributes/3",
+        "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
+        "ticket_type_attribute",
+        {"description": "How bad", "required_to_create": True},
+    ),
+    ok("ticket states", "GET", "/ticket_states", "/ticket_states", "list"),
+    ok(
+        "set away",
+        "PUT",
+        f"/admins/{INES}/away",
+        "/admins/{admin_id}/away",
+        "admin",
+        {"away_mode_enabled": True, "away_mode_reassign": False, "away_status_reason_id": 3},
+    ),
+    ok(
+        "activity logs",
+        "GET",
+        f"/admins/activity_logs?created_at_after={SANDBOX_START - 86400}",
+        "/admins/activity_logs",
+        "activity_log.list",
+    ),
+    ok("away status reasons", "GET", "/away_status_reasons", "/away_status_reasons", "list"),
+    ok("team", "GET", f"/teams/{TEAM}", "/teams/{team_id}", "team"),
+    ok("list calls", "GET", "/calls?per_page=1", "/calls", "list"),
+    ok("get call", "GET", "/calls/1", "/calls/{call_id}", "call"),
+    Case("call recording", "GET", "/calls/1/recording", "/calls/{call_id}/recording", 302, ""),
+    Case("call transcript", "GET", "/calls/1/transcript", "/calls/{call_id}/transcript", 200, ""),
+    ok(
+        "search calls",
+        "POST",
+        "/calls/search",
+        "/calls/search",
+        "list",
+        {"conversation_ids": ["100"]},
+    ),
+    ok(
+        "phone switch",
+        "POST",
+        "/phone_call_redirects",
+        "/phone_call_redirects",
+        "phone_call_redirect",
+        {"phone": "+353871234567"},
+    ),
+    Case("start Fin", "POST", "/fin/start", "/fin/start", 200, "", body=FIN),
+    Case(
+        "reply to Fin",
+        "POST",
+        "/fin/reply",
+        "/fin/reply",
+        200,
+        "",
+        body={**FIN, "conversation_id": "fin-7", "user": {"id": "user-4711"}},
+    ),
+    Case(
+        "rate Fin",
+        "POST",
+        "/fin/csat",
+        "/fin/csat",
+        200,
+        "",
+        body={"conversation_id": "fin-7", "rating": "good"},
     ),
 ]
 
@@ -1098,7 +1266,12 @@ def send(base_url: str, case: Case) -> requests.Response:
         data = json.dumps(case.body).encode()
     headers = {**case.headers, "Content-Type": "application/json"}
     return requests.request(
-        case.method, base_url + case.path, data=data, headers=headers, timeout=10
+        case.method,
+        base_url + case.path,
+        data=data,
+        headers=headers,
+        timeout=10,
+        allow_redirects=False,
     )
 
 
@@ -1127,12 +1300,29 @@ def test_the_answer_validates_against_intercoms_description(
             ]
         )
         return
+    if not response.headers.get("Content-Type", "").startswith("application/json"):
+        assert_documented_non_json(case, response)
+        return
     body = response.json()
     assert not schema_errors(case, body), "\n".join(schema_errors(case, body))
     assert body.get("type", "") == case.type  # a deleted company has no type
     if case.code is not None:
         assert [error["code"] for error in body["errors"]] == [case.code], body
         assert body["request_id"] == response.headers["X-Request-Id"]
+
+
+def assert_documented_non_json(case: Case, response: requests.Response) -> None:
+    """A redirect with its `Location` and no body, or text as the description says."""
+    responses = openapi_document()["paths"][case.template][case.method.lower()]["responses"]
+    documented = responses[str(case.status)]
+    if case.status == 302:
+        assert set(documented["headers"]) == {"Location"}
+        assert response.headers["Location"].startswith("https://")
+        assert response.content == b""
+        return
+    kind = response.headers["Content-Type"].split(";")[0]
+    assert list(documented["content"]) == [kind]
+    assert response.text
 
 
 def test_every_route_the_sandbox_serves_is_checked() -> None:

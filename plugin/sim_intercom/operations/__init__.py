@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from . import (
     admins,
+    calls,
     companies,
     contacts,
     conversations,
     data_attributes,
     events,
+    fin,
     messages,
     notes,
     segments,
     subscriptions,
     tags,
+    teams,
+    ticket_types,
     tickets,
     visitors,
 )
@@ -25,6 +29,8 @@ OPERATIONS: dict[str, Operation] = {
         *(contacts, companies, conversations, tickets, messages, tags, events, admins),
         # A: people
         *(notes, segments, subscriptions, visitors, data_attributes),
+        # B: support
+        *(teams, ticket_types, calls, fin),
     )
     for op in module.OPERATIONS
 }

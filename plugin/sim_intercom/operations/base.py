@@ -99,6 +99,8 @@ class Operation:
     write is safe to repeat. `unique_keys` make a create safe to repeat when one holds
     (Intercom answers a duplicate with 409), and `recover` then fetches what an earlier,
     uncertain try of this call wrote, or raises the conflict when it is not that.
+    `accept`, for the few answers that are not JSON, is the media type asked for; the
+    shape then gets the raw `Answer` (status, headers, bytes), a redirect included.
     """
 
     tool_id: str
@@ -117,6 +119,7 @@ class Operation:
     recover: Recover | None = None
     after: AfterStep | None = None
     pager: Pager | None = None
+    accept: str | None = None
 
     def retry_safe(self, params: Params, hinted: bool) -> bool:
         """Whether this call may be sent again after it may have reached Intercom: always
@@ -151,6 +154,8 @@ class Operation:
         path = self.path.format(
             **{name: encode_path_segment(params[name]) for name in self.path_parameters()}
         )
+        if self.accept is not None:
+            return ApiRequest(self.method, path, raw=True, accept=self.accept)
         if self.build_body is not None:
             return ApiRequest(self.method, path, {}, self.build_body(params))
         if self.in_query or self.method in ("GET", "DELETE"):
@@ -251,5 +256,15 @@ def record_and_id(key: str, id_key: str) -> Shape:
     def shape(body: Any, params: Params) -> Output:
         record = as_record(body, f"the {key}")
         return {key: record, id_key: str(record["id"])}
+
+    return shape
+
+
+def deleted(kind: str) -> Shape:
+    """Output `{id, object, deleted}` of a deleted conversation or ticket."""
+
+    def shape(body: Any, params: Params) -> Output:
+        record = as_record(body, f"the deleted {kind}")
+        return {"id": str(record["id"]), "object": kind, "deleted": record.get("deleted") is True}
 
     return shape

@@ -1,4 +1,5 @@
-"""Conversations: get, list, search, reply as an admin; close, open, snooze and assign."""
+"""Conversations: get, list, search, reply as an admin; close, open, snooze and assign; a
+contact starts one; update, delete, participants, redaction and conversion to a ticket."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from .base import (
     Shape,
     as_record,
     cursor_list,
+    deleted,
+    record_and_id,
     single,
 )
 from .search import search_body
@@ -100,6 +103,49 @@ def conversation_and(*names: str) -> Shape:
     return shape
 
 
+def contact_message(params: Params) -> dict[str, Any]:
+    """A contact writes in: `from` names them by role and Intercom id."""
+    body: dict[str, Any] = {
+        "from": {"type": params["from_type"], "id": params["from_id"]},
+        "body": params["body"],
+    }
+    for name in ("subject", "attachment_urls", "created_at"):
+        if name in params:
+            body[name] = params[name]
+    return body
+
+
+def _started(body: Any, params: Params) -> Output:
+    """The contact's message and the id of the conversation it opened."""
+    message = as_record(body, "the message")
+    conversation_id = message.get("conversation_id")
+    if not isinstance(conversation_id, str | int) or isinstance(conversation_id, bool):
+        conversation_id = None
+    return {
+        "message": message,
+        "conversationId": None if conversation_id is None else str(conversation_id),
+    }
+
+
+CUSTOMER_KEYS = ("intercom_user_id", "user_id", "email")
+
+
+def customer_body(params: Params) -> dict[str, Any]:
+    """The contact to add, by the one of Intercom's id, your user_id or email given."""
+    customer = {name: params[name] for name in CUSTOMER_KEYS if name in params}
+    return {"admin_id": params["admin_id"], "customer": customer}
+
+
+def redaction_body(params: Params) -> dict[str, Any]:
+    """A part (`conversation_part_id`) or the opening message (`source_id`) to redact."""
+    body: dict[str, Any] = {"conversation_id": params["conversation_id"]}
+    if "source_id" in params:
+        body.update(type="source", source_id=params["source_id"])
+    else:
+        body.update(type="conversation_part", conversation_part_id=params["conversation_part_id"])
+    return body
+
+
 PARTS = "/conversations/{conversationId}/parts"
 
 # Closing and assigning again leave the conversation as one try did, but a `body` is a
@@ -165,5 +211,53 @@ OPERATIONS = (
         conversation_and("admin_assignee_id", "team_assignee_id"),
         build_body=part_body("assignment", admin_type=True, extra=("assignee_id", "body")),
         safe_without=("body",),
+    ),
+    # --- B: support ---
+    Operation(
+        "intercom_create_conversation",
+        "POST",
+        "/conversations",
+        _started,
+        build_body=contact_message,
+    ),
+    Operation(
+        "intercom_update_conversation",
+        "PUT",
+        "/conversations/{conversationId}",
+        single("conversation"),
+    ),
+    Operation(
+        "intercom_delete_conversation",
+        "DELETE",
+        "/conversations/{conversationId}",
+        deleted("conversation"),
+    ),
+    Operation(
+        "intercom_attach_contact_to_conversation",
+        "POST",
+        "/conversations/{conversationId}/customers",
+        conversation_and(),
+        build_body=customer_body,
+    ),
+    # Intercom reads the acting admin from the body of this DELETE.
+    Operation(
+        "intercom_detach_contact_from_conversation",
+        "DELETE",
+        "/conversations/{conversationId}/customers/{contactId}",
+        conversation_and(),
+        build_body=lambda params: {"admin_id": params["admin_id"]},
+    ),
+    Operation(
+        "intercom_redact_conversation",
+        "POST",
+        "/conversations/redact",
+        conversation_and(),
+        build_body=redaction_body,
+    ),
+    Operation(
+        "intercom_convert_conversation_to_ticket",
+        "POST",
+        "/conversations/{conversationId}/convert",
+        record_and_id("ticket", "ticketId"),
     ),
 )

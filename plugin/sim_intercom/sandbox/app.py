@@ -26,7 +26,17 @@ from .errors import (
     Unauthorized,
 )
 from .ratelimit import RateLimiter
-from .routes import PUBLIC_ROUTES, ROUTES, Call, Empty, Handler, PublicHandler, Redirect, Route
+from .routes import (
+    PUBLIC_ROUTES,
+    ROUTES,
+    Call,
+    Empty,
+    Handler,
+    PublicHandler,
+    Raw,
+    Redirect,
+    Route,
+)
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -192,7 +202,10 @@ class SandboxApp:
         return self._answer(headers, fail, "an unreadable request")
 
     def _answer(
-        self, headers: Mapping[str, str], work: Callable[[], dict[str, Any] | Empty], what: str
+        self,
+        headers: Mapping[str, str],
+        work: Callable[[], dict[str, Any] | Empty | Raw],
+        what: str,
     ) -> Reply:
         request_id = uuid.uuid4().hex
         extra: dict[str, str] = {}
@@ -202,6 +215,9 @@ class SandboxApp:
             result = work()
             if isinstance(result, Empty):
                 return Reply(result.status, b"", {"X-Request-Id": request_id, **extra})
+            if isinstance(result, Raw):
+                headers = {**result.headers, "X-Request-Id": request_id, **extra}
+                return Reply(result.status, result.body, headers)
             return json_reply(200, result, request_id, extra)
         except SandboxError as error:
             headers = {**extra, **error.headers}
@@ -259,7 +275,9 @@ class SandboxApp:
             raise RateLimited("Exceeded rate limit", headers=allowance.headers())
         return allowance.headers()
 
-    def _dispatch(self, method: str, target: str, body: bytes | None) -> dict[str, Any] | Empty:
+    def _dispatch(
+        self, method: str, target: str, body: bytes | None
+    ) -> dict[str, Any] | Empty | Raw:
         parts = urlsplit(target)
         try:
             segments = _segments(parts.path)

@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from . import render, search
 from .contacts import ContactRef, Contacts
 from .errors import (
     AdminNotFound,
     AssigneeNotFound,
+    CompanyNotFound,
     ContactNotFound,
     ConversationNotFound,
+    NotFound,
     ParameterInvalid,
+    Unprocessable,
 )
 from .paging import Cursor, Page, cursor_page
 from .records import (
@@ -28,6 +32,7 @@ from .records import (
 )
 from .state import State, get_or_404
 
+MAX_PARTICIPANTS = 10
 STATE_TOPICS = {"closed": "conversation.admin.closed", "open": "conversation.admin.opened"}
 REPLY_TOPICS = {"comment": "conversation.admin.replied", "note": "conversation.admin.noted"}
 
@@ -55,6 +60,22 @@ class Action:
     snoozed_until: int | None = None
     assignee_id: str | None = None
     assignee_type: str = "admin"
+
+
+@dataclass(frozen=True)
+class ConversationChanges:
+    """A `PUT /conversations/{id}` request; None leaves a field unchanged."""
+
+    read: bool | None = None
+    title: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+    company_id: str | None = None
+
+
+class PartNotFound(NotFound):
+    """A conversation part or source id that is not the conversation's."""
+
+    message = "Conversation part or source not found"
 
 
 class Conversations:
@@ -257,3 +278,77 @@ class Conversations:
         contact = self.state.contacts.get(contact_id)
         if contact is not None:
             contact.last_replied_at = now
+
+    # --- B: support: update, delete, participants, redaction ---
+
+    def update(self, conversation: Conversation, changes: ConversationChanges) -> Conversation:
+        if changes.custom_attributes:
+            self.state.check_custom_attributes("conversation", changes.custom_attributes)
+        if changes.company_id is not None:
+            get_or_404(self.state.companies, changes.company_id, CompanyNotFound)
+        if changes.read is not None:
+            conversation.read = changes.read
+        if changes.title is not None:
+            conversation.title = changes.title
+        conversation.custom_attributes.update(changes.custom_attributes or {})
+        conversation.updated_at = self.state.now()
+        return conversation
+
+    def delete(self, conversation_id: str) -> Conversation:
+        conversation = self.get(conversation_id)
+        del self.state.conversations[conversation_id]
+        self.state.snoozed.discard(conversation_id)
+        return conversation
+
+    def add_participant(self, conversation: Conversation, admin_id: str, ref: ContactRef) -> None:
+        """A contact joins as a participant, recorded by a `participant_added` part; one
+        already there changes nothing."""
+        admin = get_or_404(self.state.admins, admin_id, AdminNotFound)
+        contact = self.contacts.find(ref)
+        if contact is None:
+            raise ContactNotFound()
+        if contact.id in conversation.contact_ids:
+            return
+        if len(conversation.contact_ids) >= MAX_PARTICIPANTS:
+            message = f"A conversation takes at most {MAX_PARTICIPANTS} participants"
+            raise ParameterInvalid(message, field="customer")
+        conversation.contact_ids.append(contact.id)
+        now = self.state.now()
+        self.append_part(
+            conversation, self._part(admin, "participant_added", None, now, conversation.state), now
+        )
+
+    def remove_participant(
+        self, conversation: Conversation, admin_id: str, contact_id: str
+    ) -> None:
+        """A participant leaves; the last one cannot (Intercom's 422)."""
+        admin = get_or_404(self.state.admins, admin_id, AdminNotFound)
+        if contact_id not in conversation.contact_ids:
+            raise ContactNotFound()
+        if len(conversation.contact_ids) == 1:
+            raise Unprocessable(
+                "Removing the last customer is not allowed", code="parameter_invalid"
+            )
+        conversation.contact_ids.remove(contact_id)
+        now = self.state.now()
+        self.append_part(
+            conversation,
+            self._part(admin, "participant_removed", None, now, conversation.state),
+            now,
+        )
+
+    def redact(
+        self, conversation: Conversation, part_id: str | None, source_id: str | None
+    ) -> None:
+        """Blank a part's or the source's body for good; it keeps its place, marked redacted."""
+        if source_id is not None:
+            if conversation.source.id != source_id:
+                raise PartNotFound()
+            conversation.source = replace(conversation.source, body="", redacted=True)
+            return
+        part = next((each for each in conversation.parts if each.id == part_id), None)
+        if part is None:
+            raise PartNotFound()
+        part.body = ""
+        part.attachments = ()
+        part.redacted = True

@@ -15,23 +15,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..limits import MAX_ATTACHMENTS
+from .calls import MAX_SEARCH_CONVERSATIONS
 from .companies import CompanyFields
 from .contacts import ContactFields, ContactRef
-from .conversations import Action, NewReply
+from .conversations import Action, ConversationChanges, NewReply
 from .data_attributes import (
     DATA_TYPES,
     WRITABLE_MODELS,
     DataAttributeChanges,
     NewDataAttribute,
 )
-from .errors import ParameterInvalid, ParameterNotFound, Unprocessable
+from .errors import BadRequest, ParameterInvalid, ParameterNotFound, Unprocessable
 from .fields import KINDS, check_body, check_value, id_text, query_int, require_choice
+from .fin import RATINGS, FinMessage
 from .messages import NewContactMessage, NewMessage
 from .notes import NewEvent
 from .paging import Cursor, decode_cursor
 from .records import Attachment, EventSummary
 from .search import SearchRequest, check_sort_order, compile_query
-from .tickets import NewTicket, TicketChanges
+from .ticket_types import CATEGORIES, AttributeFields, TicketTypeFields
+from .ticket_types import DATA_TYPES as TICKET_ATTRIBUTE_TYPES
+from .tickets import NewTicket, TicketChanges, TicketReply
 from .visitors import Conversion, VisitorChanges
 
 Query = Mapping[str, str]
@@ -590,7 +594,7 @@ def visitor_user_id(query: Query) -> ContactRef:
     return ContactRef("user_id", query["user_id"])
 
 
-def conversion(body: Body) -> Conversion:
+def visitor_conversion(body: Body) -> Conversion:
     """`POST /visitors/convert`: `type` user or lead, the `user` it becomes (by id,
     user_id or email) and the `visitor` (by id, user_id or email)."""
     fields = check_body(body, CONVERT_BODY, ("type", "user", "visitor"))
@@ -660,3 +664,220 @@ def event_summaries(body: Body) -> tuple[ContactRef, EventSummary]:
     return ref, EventSummary(
         summary["event_name"], summary["count"], summary["first"], summary["last"]
     )
+
+
+# --- B: support: conversations, tickets, ticket types, admins, calls, Fin ---
+
+CONVERSATION_UPDATE_BODY = {
+    "read": "boolean?",
+    "title": "string?",
+    "custom_attributes": "object?",
+    "company_id": "string?",
+}
+TICKET_TYPE_BODY = {
+    "name": "string?",
+    "description": "string?",
+    "category": "string?",
+    "icon": "string?",
+    "is_internal": "boolean?",
+    "archived": "boolean?",
+}
+ATTRIBUTE_BODY = {
+    "name": "string?",
+    "description": "string?",
+    "data_type": "string?",
+    "required_to_create": "boolean?",
+    "required_to_create_for_contacts": "boolean?",
+    "visible_on_create": "boolean?",
+    "visible_to_contacts": "boolean?",
+    "multiline": "boolean?",
+    "list_items": "string?",
+    "allow_multiple_values": "boolean?",
+    "archived": "boolean?",
+}
+TICKET_REPLY_BODY = {**REPLY_BODY, "skip_notifications": "boolean?", "cross_post": "boolean?"}
+AWAY_BODY = {
+    "away_mode_enabled": "boolean",
+    "away_mode_reassign": "boolean",
+    "away_status_reason_id": "id?",
+}
+FIN_BODY = {
+    "conversation_id": "string",
+    "message": "object",
+    "user": "object",
+    "attachments": "array?",
+    "conversation_metadata": "object?",
+}
+FIN_CSAT_BODY = {"conversation_id": "string", "rating": "string", "remark": "string?"}
+MAX_FIN_ATTACHMENTS = 10
+MAX_CALLS_PER_PAGE = 25
+
+
+def conversation_changes(body: Body) -> ConversationChanges:
+    fields = check_body(body, CONVERSATION_UPDATE_BODY)
+    return ConversationChanges(**fields)
+
+
+def participant(body: Body) -> tuple[str, ContactRef]:
+    """`{admin_id, customer: {intercom_user_id | user_id | email}}`."""
+    fields = check_body(body, {"admin_id": "id", "customer": "object"}, ("customer",))
+    customer = fields["customer"]
+    keys = [name for name in ("intercom_user_id", "user_id", "email") if name in customer]
+    if len(keys) != 1:
+        raise ParameterInvalid(
+            "customer must have exactly one of intercom_user_id, user_id or email",
+            field="customer",
+        )
+    return _admin_id(fields), _one_contact(customer, (keys[0],))
+
+
+def admin_only(body: Body) -> str:
+    """`{admin_id}`: the admin acting."""
+    return _admin_id(check_body(body, {"admin_id": "id"}))
+
+
+def redaction(body: Body) -> tuple[str, str | None, str | None]:
+    """The conversation, and the part (`type: conversation_part`) or source to redact."""
+    kind = require_choice("type", _required(body, "type"), ("conversation_part", "source"))
+    key = "conversation_part_id" if kind == "conversation_part" else "source_id"
+    spec = {"type": "string", "conversation_id": "id", key: "id"}
+    fields = check_body(body, spec, tuple(spec))
+    target = id_text(key, fields[key])
+    conversation_id = id_text("conversation_id", fields["conversation_id"])
+    return (
+        (conversation_id, target, None)
+        if kind == "conversation_part"
+        else (
+            conversation_id,
+            None,
+            target,
+        )
+    )
+
+
+def ticket_conversion(body: Body) -> tuple[str, dict[str, Any]]:
+    """`{ticket_type_id, attributes}`: the type of the ticket a conversation becomes."""
+    fields = check_body(
+        body, {"ticket_type_id": "id", "attributes": "object?"}, ("ticket_type_id",)
+    )
+    attributes = _ticket_attributes({"ticket_attributes": fields.get("attributes")})
+    return id_text("ticket_type_id", fields["ticket_type_id"]), attributes
+
+
+def ticket_reply(body: Body) -> TicketReply:
+    """A ticket reply takes what a conversation reply takes, and `skip_notifications`."""
+    fields = check_body(body, TICKET_REPLY_BODY, ("type", "message_type"))
+    plain = {k: v for k, v in fields.items() if k not in ("skip_notifications", "cross_post")}
+    given = reply(plain)
+    return TicketReply(
+        given.message_type, given.body, given.author, given.created_at, given.attachments
+    )
+
+
+def ticket_type_fields(body: Body, *, creating: bool) -> TicketTypeFields:
+    fields = check_body(body, TICKET_TYPE_BODY)
+    if creating:
+        if "archived" in fields:
+            raise BadRequest("bad 'archived' parameter", field="archived")
+        if not (fields.get("name") or "").strip():
+            raise ParameterNotFound("name is required", field="name")
+    elif fields.get("name") is not None and not fields["name"].strip():
+        raise ParameterInvalid("name must not be empty", field="name")
+    if fields.get("category") is not None:
+        require_choice("category", fields["category"], CATEGORIES)
+    return TicketTypeFields(**fields)
+
+
+def attribute_fields(body: Body, *, creating: bool) -> AttributeFields:
+    fields = check_body(body, ATTRIBUTE_BODY)
+    if creating:
+        for name in ("name", "description", "data_type"):
+            if not fields.get(name):
+                raise ParameterNotFound(f"{name} is required", field=name)
+        if "archived" in fields:
+            raise BadRequest("bad 'archived' parameter", field="archived")
+        require_choice("data_type", fields["data_type"], TICKET_ATTRIBUTE_TYPES)
+    elif "data_type" in fields:
+        raise BadRequest("bad 'data_type' parameter", field="data_type")
+    if fields.get("name") is not None and not fields["name"].strip():
+        raise ParameterInvalid("name must not be empty", field="name")
+    items = fields.pop("list_items", None)
+    listed = None if items is None else tuple(i.strip() for i in items.split(",") if i.strip())
+    return AttributeFields(**fields, list_items=listed)
+
+
+def away(body: Body) -> tuple[bool, bool, str | None]:
+    fields = check_body(body, AWAY_BODY, ("away_mode_enabled", "away_mode_reassign"))
+    reason = fields.get("away_status_reason_id")
+    reason_id = None if reason is None else id_text("away_status_reason_id", reason)
+    return fields["away_mode_enabled"], fields["away_mode_reassign"], reason_id
+
+
+def activity_period(query: Query) -> tuple[int, int | None]:
+    """`created_at_after` (required) and `created_at_before`, Unix seconds as text."""
+    if query.get("created_at_after") in (None, ""):
+        raise ParameterNotFound("created_at_after is required", field="created_at_after")
+    after = query_int("created_at_after", query["created_at_after"], 0, minimum=0)
+    before_text = query.get("created_at_before")
+    before = None
+    if before_text not in (None, ""):
+        before = query_int("created_at_before", before_text, 0, minimum=0)
+    return after, before
+
+
+def call_page(query: Query) -> tuple[int, int]:
+    """`per_page` (25 by default and at most) and `page` of the call list."""
+    size = per_page(query, MAX_CALLS_PER_PAGE, MAX_CALLS_PER_PAGE)
+    return size, query_int("page", query.get("page"), 1)
+
+
+def call_search(body: Body) -> list[str]:
+    fields = check_body(body, {"conversation_ids": "array"}, ("conversation_ids",))
+    ids = fields["conversation_ids"]
+    if not 1 <= len(ids) <= MAX_SEARCH_CONVERSATIONS:
+        raise ParameterInvalid(
+            f"conversation_ids takes 1 to {MAX_SEARCH_CONVERSATIONS} ids", field="conversation_ids"
+        )
+    return [check_value(f"conversation_ids[{n}]", each, "string") for n, each in enumerate(ids)]
+
+
+def phone(body: Body) -> str:
+    fields = check_body(body, {"phone": "string", "custom_attributes": "object?"}, ("phone",))
+    if fields.get("custom_attributes"):
+        raise Unprocessable(
+            "custom_attributes are not accepted in the sandbox: no conversation attribute "
+            "is defined for a phone switch",
+            code="parameter_invalid",
+        )
+    return str(fields["phone"])
+
+
+def fin_message(body: Body) -> FinMessage:
+    """A Fin Agent request: your conversation id, the user (`id`) and their message."""
+    fields = check_body(body, FIN_BODY, ("conversation_id", "message", "user"))
+    conversation_id = fields["conversation_id"]
+    if not conversation_id.strip():
+        raise ParameterInvalid("conversation_id must not be empty", field="conversation_id")
+    user, message = fields["user"], fields["message"]
+    user_id = check_value("user.id", _required(user, "id"), "string")
+    for name in ("name", "email"):
+        check_value(f"user.{name}", user.get(name), "string?")
+    check_value("user.attributes", user.get("attributes"), "object?")
+    require_choice("message.author", _required(message, "author"), ("user", "agent", "fin"))
+    text = check_value("message.body", _required(message, "body"), "string")
+    check_value("message.timestamp", _required(message, "timestamp"), "string")
+    attachments = fields.get("attachments") or []
+    if len(attachments) > MAX_FIN_ATTACHMENTS:
+        raise ParameterInvalid(
+            f"attachments takes at most {MAX_FIN_ATTACHMENTS} items", field="attachments"
+        )
+    for index, each in enumerate(attachments):
+        item = check_value(f"attachments[{index}]", each, "object")
+        require_choice(f"attachments[{index}].type", item.get("type"), ("url", "file"))
+    return FinMessage(conversation_id, user_id, text)
+
+
+def fin_rating(body: Body) -> tuple[str, str, str | None]:
+    fields = check_body(body, FIN_CSAT_BODY, ("conversation_id", "rating"))
+    rating = require_choice("rating", fields["rating"], RATINGS)
+    return fields["conversation_id"], rating, fields.get("remark")

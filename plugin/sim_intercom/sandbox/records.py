@@ -20,6 +20,9 @@ class Admin:
     has_inbox_seat: bool = True
     bot: bool = False
     team_ids: list[int] = field(default_factory=list)
+    away_mode_enabled: bool = False
+    away_mode_reassign: bool = False
+    away_status_reason_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -188,6 +191,7 @@ class Source:
     subject: str
     body: str
     author: Author
+    redacted: bool = False
 
 
 @dataclass(slots=True)
@@ -202,6 +206,7 @@ class Part:
     state: str
     attachments: tuple[Attachment, ...] = ()
     assigned_to: tuple[str, str] | None = None  # (admin or team, its id) for assignments
+    redacted: bool = False
 
 
 @dataclass(slots=True)
@@ -240,6 +245,16 @@ class TicketTypeAttribute:
     data_type: str
     order: int
     required: bool
+    description: str | None = None
+    required_for_contacts: bool | None = None
+    visible_on_create: bool = True
+    visible_to_contacts: bool = True
+    multiline: bool = False
+    list_items: tuple[str, ...] = ()
+    allow_multiple_values: bool = False
+    archived: bool = False
+    created_at: int = 1_700_000_000
+    updated_at: int = 1_700_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,9 +278,12 @@ class TicketType:
     created_at: int
     attributes: tuple[TicketTypeAttribute, ...]
     states: tuple[TicketState, ...]
+    archived: bool = False
+    is_internal: bool = False
+    updated_at: int | None = None
 
     def attribute_names(self) -> set[str]:
-        return {each.name for each in self.attributes}
+        return {each.name for each in self.attributes if not each.archived}
 
 
 @dataclass(slots=True)
@@ -286,6 +304,7 @@ class Ticket:
     snoozed_until: int | None = None
     is_shared: bool = False
     tags: list[AppliedTag] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,3 +363,73 @@ class Visitor:
     email: str | None = None
     pseudonym: str | None = None
     custom_attributes: dict[str, Any] = field(default_factory=dict)
+
+
+# --- B: support (ticket type changes, jobs, away status, activity logs, calls, Fin) ---
+
+
+@dataclass(frozen=True, slots=True)
+class AwayStatusReason:
+    """Why an admin is away (`🌴 On holiday`); an admin's away status may name one."""
+
+    id: str
+    label: str
+    emoji: str
+    order: int
+    created_at: int = 1_700_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityLog:
+    """Something an admin did to the workspace (signed in, went away), as the audit log keeps it."""
+
+    id: str
+    admin_id: str
+    activity_type: str
+    description: str
+    created_at: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Job:
+    """An asynchronous job (`POST /tickets/enqueue`): pending until the workspace's clock
+    reaches `ready_at`, then done with the resource it made."""
+
+    id: str
+    resource_type: str
+    created_at: int
+    ready_at: int
+    resource_id: str | None = None
+    failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A phone call of a conversation, with its recording and transcript (lines of text)."""
+
+    id: str
+    conversation_id: str | None
+    admin_id: str | None
+    contact_id: str | None
+    phone: str
+    direction: str
+    call_type: str
+    initiated_at: int
+    answered_at: int | None
+    ended_at: int | None
+    ended_reason: str | None
+    recording: str | None
+    transcript: tuple[tuple[str, str], ...] = ()  # (speaker, words)
+
+
+@dataclass(slots=True)
+class FinConversation:
+    """A conversation Fin holds through the Fin Agent API, by your own conversation id."""
+
+    conversation_id: str
+    user_id: str
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (author, body)
+    status: str = "awaiting_user_reply"
+    rating: str | None = None
+    remark: str | None = None

@@ -124,9 +124,9 @@ def admin(record: Admin) -> Json:
         "name": record.name,
         "email": record.email,
         "job_title": record.job_title,
-        "away_mode_enabled": False,
-        "away_mode_reassign": False,
-        "away_status_reason_id": None,
+        "away_mode_enabled": record.away_mode_enabled,
+        "away_mode_reassign": record.away_mode_reassign,
+        "away_status_reason_id": record.away_status_reason_id,
         "has_inbox_seat": record.has_inbox_seat,
         "team_ids": list(record.team_ids),
         "avatar": None,
@@ -490,7 +490,7 @@ def part(record: Part, as_text: bool = False) -> Json:
         "author": author(record.author),
         "attachments": [attachment(each) for each in record.attachments],
         "external_id": None,
-        "redacted": False,
+        "redacted": record.redacted,
         "email_message_metadata": None,
         "metadata": {},
         "state": record.state,
@@ -514,7 +514,7 @@ def source(record: Source, as_text: bool = False) -> Json:
         "author": author(record.author),
         "attachments": [],
         "url": None,
-        "redacted": False,
+        "redacted": record.redacted,
     }
 
 
@@ -635,20 +635,32 @@ def ticket_type_attribute(record: TicketTypeAttribute, ticket_type_id: str) -> J
         "id": record.id,
         "workspace_id": WORKSPACE_ID,
         "name": record.name,
-        "description": record.name.strip("_").replace("_", " ").capitalize(),
+        "description": record.description or record.name.strip("_").replace("_", " ").capitalize(),
         "data_type": record.data_type,
-        "input_options": {},
+        "input_options": _input_options(record),
         "order": record.order,
         "required_to_create": record.required,
-        "required_to_create_for_contacts": record.required,
-        "visible_on_create": True,
-        "visible_to_contacts": True,
+        "required_to_create_for_contacts": record.required
+        if record.required_for_contacts is None
+        else record.required_for_contacts,
+        "visible_on_create": record.visible_on_create,
+        "visible_to_contacts": record.visible_to_contacts,
         "default": record.name.startswith("_default"),
         "ticket_type_id": int(ticket_type_id),
-        "archived": False,
-        "created_at": 1_700_000_000,
-        "updated_at": 1_700_000_000,
+        "archived": record.archived,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
     }
+
+
+def _input_options(record: TicketTypeAttribute) -> Json:
+    """What the inbox offers for the value: lines of text, or a list's items."""
+    if record.data_type == "list":
+        options = [{"label": item, "id": item} for item in record.list_items]
+        return {"list_options": options, "allow_multiple_values": record.allow_multiple_values}
+    if record.data_type == "string":
+        return {"multiline": record.multiline}
+    return {}
 
 
 def ticket_state(record: TicketState) -> Json:
@@ -670,10 +682,10 @@ def ticket_type(record: TicketType) -> Json:
         "description": record.description,
         "icon": record.icon,
         "workspace_id": WORKSPACE_ID,
-        "archived": False,
+        "archived": record.archived,
         "created_at": record.created_at,
-        "updated_at": record.created_at,
-        "is_internal": False,
+        "updated_at": record.updated_at or record.created_at,
+        "is_internal": record.is_internal,
         "ticket_type_attributes": {"type": "list", "data": attributes},
         "category": record.category,
         "ticket_states": {"type": "list", "data": [ticket_state(each) for each in record.states]},
@@ -701,7 +713,11 @@ def ticket(record: Ticket, contacts: Contacts) -> Json:
         "team_assignee_id": record.team_assignee_id,
         "created_at": record.created_at,
         "updated_at": record.updated_at or record.created_at,
-        "ticket_parts": {"type": "ticket_part.list", "ticket_parts": [], "total_count": 0},
+        "ticket_parts": {
+            "type": "ticket_part.list",
+            "ticket_parts": [ticket_part(each) for each in record.parts],
+            "total_count": len(record.parts),
+        },
         "open": record.state.category != "resolved",
         "linked_objects": _empty_list(),
         "category": record.ticket_type.category,
@@ -710,6 +726,23 @@ def ticket(record: Ticket, contacts: Contacts) -> Json:
     if record.snoozed_until is not None:
         rendered["snoozed_until"] = record.snoozed_until
     return rendered
+
+
+def ticket_part(record: Part) -> Json:
+    """A reply or note on a ticket, as `POST /tickets/{id}/reply` answers it."""
+    kind = "user" if record.author.type in ("lead", "contact") else record.author.type
+    return {
+        "type": "ticket_part",
+        "id": record.id,
+        "part_type": record.part_type,
+        "body": record.body,
+        "created_at": record.created_at,
+        "updated_at": record.created_at,
+        "author": {k: v for k, v in author(record.author).items() if v is not None}
+        | {"type": kind},
+        "attachments": [attachment(each) for each in record.attachments],
+        "redacted": record.redacted,
+    }
 
 
 def message(record: Message) -> Json:

@@ -8,11 +8,13 @@ an unknown id is a 404 whatever the body holds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import params, render
+from . import params, render, render_support
+from .contacts import ContactRef
 from .paging import Cursor, cursor_page, numbered_page
+from .tickets import NewTicket
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -44,7 +46,16 @@ class Redirect:
     location: str
 
 
-Handler = Callable[["Workspace", Call], "Json | Empty"]
+@dataclass(frozen=True)
+class Raw:
+    """An answer that is not JSON: text (a call transcript), or a redirect with `Location`."""
+
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[["Workspace", Call], "Json | Empty | Raw"]
 PublicHandler = Callable[["Workspace", Call], "Json | Redirect"]
 H = TypeVar("H", Handler, PublicHandler)
 
@@ -499,7 +510,7 @@ def get_visitor(w: Workspace, call: Call) -> Json:
 
 @route("POST", "/visitors/convert")
 def convert_visitor(w: Workspace, call: Call) -> Json:
-    return render.contact(w.visitors.convert(params.conversion(call.body)))
+    return render.contact(w.visitors.convert(params.visitor_conversion(call.body)))
 
 
 @route("POST", "/data_attributes")
@@ -557,3 +568,201 @@ def fire_webhook(w: Workspace, call: Call) -> Json:
     from .webhooks import fire
 
     return fire(w, call.body.get("topic"), call.body.get("item"))
+
+
+# --- B: support: conversations, tickets, ticket types and states, jobs, admins, teams,
+# calls, phone-call redirects and Fin ---
+
+
+@route("PUT", "/conversations/{conversation_id}")
+def update_conversation(w: Workspace, call: Call) -> Json:
+    conversation = w.conversations.get(call.path["conversation_id"])
+    as_text = params.as_text(call.query)
+    updated = w.conversations.update(conversation, params.conversation_changes(call.body))
+    return render.conversation(updated, w.state.contacts, as_text=as_text)
+
+
+@route("DELETE", "/conversations/{conversation_id}")
+def delete_conversation(w: Workspace, call: Call) -> Json:
+    conversation = w.conversations.delete(call.path["conversation_id"])
+    return render_support.deleted("conversation", conversation.id)
+
+
+@route("POST", "/conversations/{conversation_id}/customers")
+def attach_customer(w: Workspace, call: Call) -> Json:
+    conversation = w.conversations.get(call.path["conversation_id"])
+    w.conversations.add_participant(conversation, *params.participant(call.body))
+    return render.conversation(conversation, w.state.contacts)
+
+
+@route("DELETE", "/conversations/{conversation_id}/customers/{contact_id}")
+def detach_customer(w: Workspace, call: Call) -> Json:
+    conversation = w.conversations.get(call.path["conversation_id"])
+    admin_id = params.admin_only(call.body)
+    w.conversations.remove_participant(conversation, admin_id, call.path["contact_id"])
+    return render.conversation(conversation, w.state.contacts)
+
+
+@route("POST", "/conversations/redact")
+def redact(w: Workspace, call: Call) -> Json:
+    conversation_id, part_id, source_id = params.redaction(call.body)
+    conversation = w.conversations.get(conversation_id)
+    w.conversations.redact(conversation, part_id, source_id)
+    return render.conversation(conversation, w.state.contacts)
+
+
+@route("POST", "/conversations/{conversation_id}/convert")
+def convert_to_ticket(w: Workspace, call: Call) -> Json:
+    """The conversation's first contact gets a ticket of the type; the conversation stays."""
+    conversation = w.conversations.get(call.path["conversation_id"])
+    type_id, attributes = params.ticket_conversion(call.body)
+    contact = ContactRef("id", conversation.contact_ids[0])
+    ticket = w.tickets.create(NewTicket(type_id, contact, attributes))
+    return render.ticket(ticket, w.state.contacts)
+
+
+@route("POST", "/tickets/{ticket_id}/reply")
+def reply_ticket(w: Workspace, call: Call) -> Json:
+    ticket = w.tickets.get(call.path["ticket_id"])
+    return render.ticket_part(w.ticket_desk.reply(ticket, params.ticket_reply(call.body)))
+
+
+@route("POST", "/tickets/enqueue")
+def enqueue_ticket(w: Workspace, call: Call) -> Json:
+    return render_support.job(w.jobs.enqueue_ticket(params.new_ticket(call.body)))
+
+
+@route("GET", "/jobs/status/{job_id}")
+def job_status(w: Workspace, call: Call) -> Json:
+    return render_support.job(w.jobs.get(call.path["job_id"]))
+
+
+@route("DELETE", "/tickets/{ticket_id}")
+def delete_ticket(w: Workspace, call: Call) -> Json:
+    w.jobs.run_due()
+    return render_support.deleted("ticket", w.ticket_desk.delete(call.path["ticket_id"]).id)
+
+
+@route("POST", "/tickets/search")
+def search_tickets(w: Workspace, call: Call) -> Json:
+    w.jobs.run_due()
+    found = w.ticket_desk.search(params.search_request(call.body, "ticket"))
+    return render.listing(
+        found, lambda t: render.ticket(t, w.state.contacts), "ticket.list", "tickets"
+    )
+
+
+@route("POST", "/ticket_types")
+def create_ticket_type(w: Workspace, call: Call) -> Json:
+    fields = params.ticket_type_fields(call.body, creating=True)
+    return render.ticket_type(w.ticket_types.create(fields))
+
+
+@route("GET", "/ticket_types/{ticket_type_id}")
+def get_ticket_type(w: Workspace, call: Call) -> Json:
+    return render.ticket_type(w.ticket_types.get(call.path["ticket_type_id"]))
+
+
+@route("PUT", "/ticket_types/{ticket_type_id}")
+def update_ticket_type(w: Workspace, call: Call) -> Json:
+    ticket_type = w.ticket_types.get(call.path["ticket_type_id"])
+    fields = params.ticket_type_fields(call.body, creating=False)
+    return render.ticket_type(w.ticket_types.update(ticket_type, fields))
+
+
+@route("POST", "/ticket_types/{ticket_type_id}/attributes")
+def create_ticket_type_attribute(w: Workspace, call: Call) -> Json:
+    ticket_type = w.ticket_types.get(call.path["ticket_type_id"])
+    fields = params.attribute_fields(call.body, creating=True)
+    attribute = w.ticket_types.add_attribute(ticket_type, fields)
+    return render.ticket_type_attribute(attribute, ticket_type.id)
+
+
+@route("PUT", "/ticket_types/{ticket_type_id}/attributes/{attribute_id}")
+def update_ticket_type_attribute(w: Workspace, call: Call) -> Json:
+    ticket_type = w.ticket_types.get(call.path["ticket_type_id"])
+    fields = params.attribute_fields(call.body, creating=False)
+    attribute = w.ticket_types.update_attribute(ticket_type, call.path["attribute_id"], fields)
+    return render.ticket_type_attribute(attribute, ticket_type.id)
+
+
+@route("GET", "/ticket_states")
+def list_ticket_states(w: Workspace, call: Call) -> Json:
+    states = [
+        render_support.ticket_state_detailed(each, w.ticket_types.types_in(each))
+        for each in w.ticket_types.states()
+    ]
+    return {"type": "list", "data": states}
+
+
+@route("PUT", "/admins/{admin_id}/away")
+def set_away(w: Workspace, call: Call) -> Json:
+    admin = w.admins.get(call.path["admin_id"])
+    return render.admin(w.admins.set_away(admin, *params.away(call.body)))
+
+
+@route("GET", "/admins/activity_logs")
+def list_activity_logs(w: Workspace, call: Call) -> Json:
+    logs = w.admins.activity_logs(*params.activity_period(call.query))
+    return render_support.activity_logs(logs, w.state.admins)
+
+
+@route("GET", "/away_status_reasons")
+def list_away_status_reasons(w: Workspace, call: Call) -> Json:
+    return render_support.away_status_reasons(w.admins.away_status_reasons())
+
+
+@route("GET", "/teams/{team_id}")
+def get_team(w: Workspace, call: Call) -> Json:
+    return render.team(w.admins.get_team(call.path["team_id"]))
+
+
+@route("GET", "/calls")
+def list_calls(w: Workspace, call: Call) -> Json:
+    return render_support.call_list(w.calls.list(*params.call_page(call.query)))
+
+
+@route("GET", "/calls/{call_id}")
+def get_call(w: Workspace, call: Call) -> Json:
+    return render_support.call(w.calls.get(call.path["call_id"]))
+
+
+@route("GET", "/calls/{call_id}/recording")
+def call_recording(w: Workspace, call: Call) -> Raw:
+    """A 302 to the recording, as Intercom answers, with no body."""
+    location = w.calls.recording(w.calls.get(call.path["call_id"]))
+    return Raw(302, b"", {"Location": location})
+
+
+@route("GET", "/calls/{call_id}/transcript")
+def call_transcript(w: Workspace, call: Call) -> Raw:
+    text = render_support.transcript_text(w.calls.get(call.path["call_id"]))
+    return Raw(200, text.encode("utf-8"), {"Content-Type": "text/plain; charset=utf-8"})
+
+
+@route("POST", "/calls/search")
+def search_calls(w: Workspace, call: Call) -> Json:
+    found = w.calls.of_conversations(params.call_search(call.body))
+    return render_support.calls_with_transcripts(found)
+
+
+@route("POST", "/phone_call_redirects")
+def redirect_phone_call(w: Workspace, call: Call) -> Json:
+    return render_support.phone_switch(w.calls.redirect(params.phone(call.body)))
+
+
+@route("POST", "/fin/start")
+def start_fin(w: Workspace, call: Call) -> Json:
+    conversation = w.fin.start(params.fin_message(call.body))
+    return render_support.fin_answer(conversation, w.clock())
+
+
+@route("POST", "/fin/reply")
+def reply_to_fin(w: Workspace, call: Call) -> Json:
+    conversation = w.fin.reply(params.fin_message(call.body))
+    return render_support.fin_answer(conversation, w.clock())
+
+
+@route("POST", "/fin/csat")
+def rate_fin(w: Workspace, call: Call) -> Json:
+    return render_support.fin_rating(w.fin.rate(*params.fin_rating(call.body)))

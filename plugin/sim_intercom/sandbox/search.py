@@ -62,6 +62,14 @@ _ALLOWED = {
         "date": _CONVERSATION_NUMBER_OPS,
         "any": _BOOLEAN_OPS,
     },
+    "ticket": {
+        "string": _STRING_OPS,
+        "boolean": _BOOLEAN_OPS,
+        "integer": _CONVERSATION_NUMBER_OPS,
+        "number": _CONVERSATION_NUMBER_OPS,
+        "date": _CONVERSATION_NUMBER_OPS,
+        "any": _BOOLEAN_OPS,
+    },
 }
 
 
@@ -273,7 +281,7 @@ def _test(op: str, target: Any, kind: str, model: str) -> Callable[[Any], bool]:
     if kind == "date" and model == "contact":
         return _day_test(op, target)
     if kind in ("integer", "number", "date"):
-        return _number_test(op, target, inclusive=model == "conversation")
+        return _number_test(op, target, inclusive=model != "contact")
     return lambda value: value in target if op == "IN" else value == target
 
 

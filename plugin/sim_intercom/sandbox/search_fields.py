@@ -15,7 +15,7 @@ Json = dict[str, Any]
 Getter = Callable[[Json], Any]
 
 CUSTOM_PREFIX = "custom_attributes."
-MODELS = ("contact", "conversation")
+MODELS = ("contact", "conversation", "ticket")
 
 
 @dataclass(frozen=True)
@@ -174,4 +174,23 @@ CONVERSATION_FIELDS = _table(
     },
 )
 
-FIELDS = {"contact": CONTACT_FIELDS, "conversation": CONVERSATION_FIELDS}
+# Tickets, as Intercom's ticket search names their fields (`title` is the default title
+# attribute, `state` the category of the ticket's state).
+TICKET_FIELDS = _table(
+    {
+        "string": "id ticket_id category",
+        "integer": "admin_assignee_id team_assignee_id",
+        "date": "created_at updated_at snoozed_until",
+        "boolean": "open is_shared",
+    },
+    {
+        "title": Field("string", path("ticket_attributes._default_title_")),
+        "description": Field("string", path("ticket_attributes._default_description_")),
+        "ticket_type_id": Field("string", path("ticket_type.id")),
+        "ticket_state_id": Field("string", path("ticket_state.id")),
+        "state": Field("string", path("ticket_state.category")),
+        "contact_ids": Field("string", _ids("contacts.contacts"), many=True),
+    },
+)
+
+FIELDS = {"contact": CONTACT_FIELDS, "conversation": CONVERSATION_FIELDS, "ticket": TICKET_FIELDS}

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .companies import CompanyFields
 from .contacts import ContactFields, ContactRef, Contacts
 from .conversations import Conversations
 from .records import (
+    ActivityLog,
     Admin,
+    AwayStatusReason,
+    Call,
     Contact,
     DataAttribute,
+    FinConversation,
     Part,
     Segment,
     Source,
@@ -87,7 +92,7 @@ BUG_REPORT = TicketType(
 
 def seed_settings(state: State) -> None:
     """Admins (the first owns the token) and their team, a ticket type, the data attributes."""
-    state.admins = {admin.id: admin for admin in ADMINS}
+    state.admins = {admin.id: replace(admin, team_ids=list(admin.team_ids)) for admin in ADMINS}
     state.me_id = ADMINS[0].id
     state.teams = {team.id: Team(team.id, team.name, list(team.admin_ids)) for team in TEAMS}
     state.ticket_types = {BUG_REPORT.id: BUG_REPORT}
@@ -284,3 +289,100 @@ def seed_people(workspace: Workspace) -> None:
             workspace.contacts.update(
                 contact, ContactFields(frozenset({"external_id"}), external_id=external_id)
             )
+
+
+# --- B: support: away status reasons, activity logs, a conversation attribute, calls, a job ---
+
+AWAY_STATUS_REASONS = (
+    AwayStatusReason("1", "On a break", "☕", 1),
+    AwayStatusReason("2", "In a meeting", "📅", 2),
+    AwayStatusReason("3", "On holiday", "🌴", 3),
+)
+PHONE = "+353871234567"
+FIN_CONVERSATION = "fin-7"
+
+
+def seed_support(workspace: Workspace) -> None:
+    """Away status reasons (Sam is away in a meeting), the activity that logged, a second
+    participant in conversation 101, two calls (one recorded and transcribed), a finished job
+    and a Fin conversation."""
+    state = workspace.state
+    state.away_status_reasons = {each.id: each for each in AWAY_STATUS_REASONS}
+    now = state.now()
+    state.activity_logs = [
+        ActivityLog("1", ADMINS[0].id, "admin_login_success", "Ines Ortega logged in", now - DAY),
+    ]
+    state.next_number("activity_log", 2)
+    workspace.admins.set_away(state.admins[ADMINS[1].id], True, True, "2")
+    _seed_calls(workspace, now)
+    # Conversation 101 also has the lead Dana in it, so a participant can leave it.
+    lead = next(c for c in state.contacts.values() if c.email == "dana@visitor.example")
+    list(state.conversations.values())[1].contact_ids.append(lead.id)
+    state.fin_conversations[FIN_CONVERSATION] = _fin_conversation()
+    job = workspace.jobs.enqueue_ticket(
+        NewTicket(
+            ticket_type_id=BUG_REPORT.id,
+            contact=ContactRef("email", "milton@initech.example"),
+            attributes={"_default_title_": "Stapler missing", "severity": "low"},
+        )
+    )
+    job.ready_at = now
+    workspace.jobs.run_due()
+
+
+def _fin_conversation() -> FinConversation:
+    """Fin answered a question about exports, and the user said it helped."""
+    return FinConversation(
+        FIN_CONVERSATION,
+        "user-4711",
+        [
+            ("user", "Why does my export time out?"),
+            ("fin", "<p>Large exports run in the background.</p>"),
+            ("user", "Thanks, that helped"),
+        ],
+        status="resolved",
+    )
+
+
+def _seed_calls(workspace: Workspace, now: int) -> None:
+    """Call 1: Hank rang about conversation 100, answered by Ines; call 2: a missed call."""
+    state = workspace.state
+    first = next(iter(state.conversations.values()))
+    contact_id = first.contact_ids[0]
+    started = now - 2 * 3600
+    calls = (
+        Call(
+            id="1",
+            conversation_id=first.id,
+            admin_id=ADMINS[0].id,
+            contact_id=contact_id,
+            phone=PHONE,
+            direction="inbound",
+            call_type="phone",
+            initiated_at=started,
+            answered_at=started + 10,
+            ended_at=started + 250,
+            ended_reason="customer_hung_up",
+            recording="https://recordings.sandbox.example/calls/1.mp3",
+            transcript=(
+                ("Hank Scorpio", "My CSV export keeps timing out."),
+                ("Ines Ortega", "Exports over ten thousand rows now run in the background."),
+                ("Hank Scorpio", "Great, thanks!"),
+            ),
+        ),
+        Call(
+            id="2",
+            conversation_id=first.id,
+            admin_id=None,
+            contact_id=contact_id,
+            phone=PHONE,
+            direction="inbound",
+            call_type="phone",
+            initiated_at=started + 3600,
+            answered_at=None,
+            ended_at=started + 3630,
+            ended_reason="no_answer",
+            recording=None,
+        ),
+    )
+    state.calls = {each.id: each for each in calls}

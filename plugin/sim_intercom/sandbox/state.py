@@ -17,13 +17,18 @@ from typing import Any, TypeVar
 from .errors import NotFound, ParameterInvalid
 from .fields import KINDS
 from .records import (
+    ActivityLog,
     Admin,
     AppliedTag,
+    AwayStatusReason,
+    Call,
     Company,
     Contact,
     Conversation,
     DataAttribute,
     DataEvent,
+    FinConversation,
+    Job,
     Note,
     Segment,
     SubscriptionType,
@@ -82,6 +87,13 @@ class State:
         # Contact id -> event name -> (count, first, last), as `POST /events/summaries` sent.
         self.event_summaries: dict[str, dict[str, tuple[int, int, int]]] = {}
         self.listeners: list[Listener] = []
+        # B: support
+        self.away_status_reasons: dict[str, AwayStatusReason] = {}
+        self.activity_logs: list[ActivityLog] = []
+        self.jobs: dict[str, Job] = {}
+        self.calls: dict[str, Call] = {}
+        self.phone_redirects: list[str] = []
+        self.fin_conversations: dict[str, FinConversation] = {}
         self._counters: dict[str, itertools.count[int]] = {}
 
     def now(self) -> int:

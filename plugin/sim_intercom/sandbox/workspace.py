@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from .admins import Admins
+from .calls import Calls
 from .companies import Companies
 from .contacts import Contacts
 from .conversations import Conversations
 from .data_attributes import DataAttributes
+from .fin import FinAgent
+from .jobs import Jobs
 from .messages import Messages
 from .notes import Events, Notes
 from .oauth import OAuth, OAuthApp
@@ -16,12 +19,14 @@ from .seed import (
     seed_customers,
     seed_people,
     seed_settings,
+    seed_support,
 )
 from .segments import Segments
 from .state import Clock, Listener, State
 from .subscriptions import Subscriptions
 from .tags import Tags
-from .tickets import Tickets
+from .ticket_types import TicketTypes
+from .tickets import TicketDesk, Tickets
 from .visitors import Visitors
 
 SANDBOX_TOKEN = "sandbox-token"
@@ -71,10 +76,16 @@ class Workspace:
         self.subscriptions = Subscriptions(self.state)
         self.visitors = Visitors(self.state, self.contacts)
         self.data_attributes = DataAttributes(self.state)
+        self.ticket_types = TicketTypes(self.state)
+        self.ticket_desk = TicketDesk(self.state, self.contacts)
+        self.jobs = Jobs(self.state, self.tickets)
+        self.calls = Calls(self.state)
+        self.fin = FinAgent(self.state.fin_conversations)
         seed_settings(self.state)
         if seed == "default":
             seed_customers(self)
             seed_people(self)
+            seed_support(self)
         if contacts:
             generate_contacts(self.contacts, contacts, random_seed)
 
