@@ -42,6 +42,18 @@ OBJECTS = {
     "tag": "tag",
     "note": "note",
     "intercom_error": "error",
+    # C: content (issue 18)
+    "article": "article",
+    "collection": "collection",
+    "help_center": "help_center",
+    "internal_article": "internal_article",
+    "news_item": "news_item",
+    "newsfeed": "newsfeed",
+    "content_import_source": "content_import_source",
+    "external_page": "external_page",
+    "data_export": "data_export",
+    "custom_object_instance": "custom_object_instance",
+    "ip_allowlist": "ip_allowlist",
 }
 
 # Keywords carried over; everything else (example, x-*, required, additionalProperties,

@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from helpers import HOUR, ids
 from sim_intercom.host import execute_tool, list_tools
+from sim_intercom.manifest import default_catalog
 from sim_intercom.sandbox import SandboxServer, Workspace
 
 pytestmark = pytest.mark.slow
@@ -155,6 +156,15 @@ PARAMS: dict[str, Callable[[Run, dict[str, str]], dict[str, Any]]] = {
         "to_id": ids["contact"],
     },
 }
+
+# Tools added since (issue 18) run their manifest example, written to run on a fresh sandbox.
+PARAMS.update(
+    {
+        tool.id: lambda run, ids, example=tool.entry.example.params: dict(example)
+        for tool in default_catalog().tools.values()
+        if tool.id not in PARAMS
+    }
+)
 
 
 def test_the_end_to_end_table_covers_every_tool(plugin_manager):

@@ -26,7 +26,7 @@ from .errors import (
     Unauthorized,
 )
 from .ratelimit import RateLimiter
-from .routes import ROUTES, Call, Empty, Handler
+from .routes import ROUTES, Call, Empty, Handler, Raw
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,9 @@ class SandboxApp:
         self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
     ) -> Reply:
         return self._answer(
-            headers, lambda: self._dispatch(method.upper(), target, body), f"{method} {target}"
+            headers,
+            lambda: self._dispatch(method.upper(), target, body, headers),
+            f"{method} {target}",
         )
 
     def refuse(self, headers: Mapping[str, str], error: SandboxError) -> Reply:
@@ -156,7 +158,10 @@ class SandboxApp:
         return self._answer(headers, fail, "an unreadable request")
 
     def _answer(
-        self, headers: Mapping[str, str], work: Callable[[], dict[str, Any] | Empty], what: str
+        self,
+        headers: Mapping[str, str],
+        work: Callable[[], dict[str, Any] | Empty | Raw],
+        what: str,
     ) -> Reply:
         request_id = uuid.uuid4().hex
         extra: dict[str, str] = {}
@@ -166,6 +171,9 @@ class SandboxApp:
             result = work()
             if isinstance(result, Empty):
                 return Reply(result.status, b"", {"X-Request-Id": request_id, **extra})
+            if isinstance(result, Raw):
+                raw = {"Content-Type": result.content_type, "X-Request-Id": request_id}
+                return Reply(result.status, result.body, {**raw, **extra})
             return json_reply(200, result, request_id, extra)
         except SandboxError as error:
             headers = {**extra, **error.headers}
@@ -190,7 +198,9 @@ class SandboxApp:
             raise RateLimited("Exceeded rate limit", headers=allowance.headers())
         return allowance.headers()
 
-    def _dispatch(self, method: str, target: str, body: bytes | None) -> dict[str, Any] | Empty:
+    def _dispatch(
+        self, method: str, target: str, body: bytes | None, headers: Mapping[str, str]
+    ) -> dict[str, Any] | Empty | Raw:
         parts = urlsplit(target)
         try:
             segments = _segments(parts.path)
@@ -200,7 +210,7 @@ class SandboxApp:
         handler, path = find_route(method, segments)
         if body is not None and len(body) > MAX_BODY_BYTES:
             raise too_large()
-        call = Call(path, query, _decode_body(body) if method in BODY_METHODS else {})
+        call = Call(path, query, _decode_body(body) if method in BODY_METHODS else {}, headers)
         with self.workspace.lock:
             return handler(self.workspace, call)
 
