@@ -58,7 +58,55 @@ IDS: dict[str, tuple[str, str, str]] = {
         "Intercom's id of the help center: the `id` that intercom_list_help_centers returned.",
         "11",
     ),
+    "internal_article_id": (
+        "Internal article ID",
+        "Intercom's id of the internal article: the `id` that intercom_list_internal_articles, "
+        "intercom_search_internal_articles or intercom_create_internal_article returned.",
+        "9120301",
+    ),
+    "news_item_id": (
+        "News item ID",
+        "Intercom's id of the news item: the `id` that intercom_list_news_items or "
+        "intercom_create_news_item returned.",
+        "29",
+    ),
+    "newsfeed_id": (
+        "Newsfeed ID",
+        "Intercom's id of the newsfeed: the `id` that intercom_list_newsfeeds returned.",
+        "72",
+    ),
+    "source_id": (
+        "Content import source ID",
+        "Intercom's id of the content import source: the `id` that "
+        "intercom_list_content_import_sources or intercom_create_content_import_source returned.",
+        "45",
+    ),
+    "page_id": (
+        "External page ID",
+        "Intercom's id of the external page: the `id` that intercom_list_external_pages or "
+        "intercom_create_external_page returned (not your external_id).",
+        "22",
+    ),
+    "job_identifier": (
+        "Job identifier",
+        "The export job's `job_identifier`, as the tool that started the export returned it.",
+        "c0000001",
+    ),
+    "custom_object_type_identifier": (
+        "Custom object type",
+        "The custom object type, as named in Intercom's settings (Settings > Data > Custom "
+        "objects), e.g. `Order`.",
+        "Order",
+    ),
+    "custom_object_instance_id": (
+        "Custom object instance ID",
+        "Intercom's id of the custom object instance (not your external_id).",
+        "31",
+    ),
 }
+
+# Body fields the description describes too briefly for an agent, wherever they appear.
+FIELDS = {"locale": "The language of the content; Intercom accepts only `en`."}
 
 PAGING: dict[str, Schema] = {
     "per_page": {
@@ -130,6 +178,71 @@ def deleted(kind: str) -> Schema:
 
 ARTICLE = "The article as Intercom stored it, with its `id`, `state` and `url` (once published)."
 COLLECTION = "The collection, with its `id`, `name`, `parent_id` and `help_center_id`."
+INTERNAL = "The internal article, with its `id`, `title`, `body`, `author_id` and `owner_id`."
+NEWS_ITEM = "The news item, with its `id`, `state` and `newsfeed_assignments`."
+SOURCE = "The content import source, with its `id`, `url`, `sync_behavior` and `status`."
+PAGE = "The external page, with its `id`, `external_id`, `source_id` and availability to AI."
+INSTANCE = "The custom object instance, with its `id`, `external_id` and `custom_attributes`."
+JOB = {
+    "job_identifier": {
+        "type": "string",
+        "description": "The job's identifier: pass it to the status, cancel and download tools.",
+    },
+    "status": {
+        "type": ["string", "null"],
+        "description": "`pending`, `in_progress`, `completed`, `failed`, `no_data` or "
+        "`canceled`; download once `completed`.",
+    },
+    "download_url": {
+        "type": ["string", "null"],
+        "description": "Where the file can be downloaded once the job is completed, else empty.",
+    },
+    "download_expires_at": {
+        "type": ["string", "null"],
+        "description": "Until when the file can be downloaded, once completed, else empty.",
+    },
+}
+DOWNLOAD = {
+    "location": {"type": "string", "description": "The URL the file was downloaded from."},
+    "content_type": {
+        "type": "string",
+        "description": "The file's content type, as Intercom sent it.",
+    },
+    "size": {"type": "integer", "description": "The file's size in bytes, as sent (gzipped)."},
+    "encoding": {
+        "enum": ["gzip", "identity"],
+        "description": "`gzip` when the file was gzipped and `text` is what it unzips to.",
+    },
+    "text": {
+        "type": ["string", "null"],
+        "description": "The file's content as text (CSV), up to 1,000,000 bytes; null when "
+        "it is not UTF-8 text.",
+    },
+    "truncated": {
+        "type": "boolean",
+        "description": "True when the file holds more than the 1,000,000 bytes `text` shows.",
+    },
+}
+ALLOWLIST = {
+    "enabled": {
+        "type": ["boolean", "null"],
+        "description": "Whether only the listed addresses may call the API.",
+    },
+    "ip_allowlist": {
+        "type": ["array", "null"],
+        "items": {"type": "string"},
+        "description": "The addresses and CIDR ranges that may call the API.",
+    },
+}
+APP = {
+    "app_id": "The workspace's app id (Intercom's workspace id), which the description "
+    "requires with this call.",
+}
+APP_AND_CLIENT = {
+    **APP,
+    "client_id": "The client id of your Intercom app (Developer Hub > your app > Basic info), "
+    "which the description requires with this call.",
+}
 TOOLS: dict[str, Tool] = {
     "intercom_list_articles": Tool(
         many("articles", "article", "The articles of this page, newest first."), pages=True
@@ -163,6 +276,118 @@ TOOLS: dict[str, Tool] = {
     "intercom_get_help_center": Tool(
         one("help_center", "help_center", "The help center, with its `url` and `display_name`.")
     ),
+    "intercom_list_internal_articles": Tool(
+        many("internal_articles", "internal_article", "The internal articles of this page."),
+        pages=True,
+    ),
+    "intercom_create_internal_article": Tool(one("internal_article", "internal_article", INTERNAL)),
+    "intercom_get_internal_article": Tool(one("internal_article", "internal_article", INTERNAL)),
+    "intercom_update_internal_article": Tool(one("internal_article", "internal_article", INTERNAL)),
+    "intercom_delete_internal_article": Tool(deleted("internal_article")),
+    "intercom_search_internal_articles": Tool(
+        many("internal_articles", "internal_article", "The internal articles found."),
+        pages=True,
+        describe={"folder_id": "The id of a folder: only its internal articles are returned."},
+    ),
+    "intercom_list_news_items": Tool(
+        many("news_items", "news_item", "The news items of this page."), pages=True
+    ),
+    "intercom_create_news_item": Tool(one("news_item", "news_item", NEWS_ITEM)),
+    "intercom_get_news_item": Tool(one("news_item", "news_item", NEWS_ITEM)),
+    "intercom_update_news_item": Tool(
+        one("news_item", "news_item", NEWS_ITEM), required=("newsItemId",)
+    ),
+    "intercom_delete_news_item": Tool(deleted("news-item")),
+    "intercom_list_newsfeeds": Tool(
+        many("newsfeeds", "newsfeed", "The newsfeeds of this page."), pages=True
+    ),
+    "intercom_get_newsfeed": Tool(one("newsfeed", "newsfeed", "The newsfeed, with its `name`.")),
+    "intercom_list_newsfeed_items": Tool(
+        many("news_items", "news_item", "The live news items of the newsfeed, newest first."),
+        pages=True,
+    ),
+    "intercom_list_content_import_sources": Tool(
+        many("content_import_sources", "content_import_source", "The sources of this page."),
+        pages=True,
+    ),
+    "intercom_create_content_import_source": Tool(
+        one("content_import_source", "content_import_source", SOURCE)
+    ),
+    "intercom_get_content_import_source": Tool(
+        one("content_import_source", "content_import_source", SOURCE)
+    ),
+    "intercom_update_content_import_source": Tool(
+        one("content_import_source", "content_import_source", SOURCE)
+    ),
+    "intercom_delete_content_import_source": Tool(deleted("content_import_source")),
+    "intercom_list_external_pages": Tool(
+        many("external_pages", "external_page", "The external pages of this page."), pages=True
+    ),
+    "intercom_create_external_page": Tool(one("external_page", "external_page", PAGE)),
+    "intercom_get_external_page": Tool(one("external_page", "external_page", PAGE)),
+    "intercom_update_external_page": Tool(
+        one("external_page", "external_page", PAGE), required=("pageId",)
+    ),
+    "intercom_delete_external_page": Tool(
+        one("external_page", "external_page", "The external page as it was before deletion.")
+    ),
+    "intercom_create_content_export": Tool(JOB),
+    "intercom_get_content_export": Tool(JOB),
+    "intercom_cancel_content_export": Tool(JOB),
+    "intercom_download_content_export": Tool(DOWNLOAD),
+    "intercom_list_reporting_datasets": Tool(
+        {
+            "datasets": {
+                "type": "array",
+                "description": "Every dataset, each with its `id` and the `attributes` "
+                "(`id`, `name`) an export can ask for.",
+                "items": {"type": "object"},
+            },
+            "total_count": {"type": "integer", "description": "How many datasets there are."},
+        }
+    ),
+    "intercom_create_reporting_export": Tool(
+        JOB,
+        describe={
+            "dataset_id": "The dataset to export, an `id` from intercom_list_reporting_datasets.",
+            "attribute_ids": "The attributes (columns) to export, `id`s of the dataset's "
+            "`attributes`.",
+            "start_time": "Start of the period to export. A Unix timestamp in seconds.",
+            "end_time": "End of the period to export. A Unix timestamp in seconds.",
+        },
+    ),
+    "intercom_get_reporting_export": Tool(JOB, drop=("job_identifier",), describe=APP_AND_CLIENT),
+    "intercom_download_reporting_export": Tool(DOWNLOAD, drop=("job_identifier",), describe=APP),
+    "intercom_create_custom_object_instance": Tool(
+        one("custom_object_instance", "custom_object_instance", INSTANCE),
+        required=("customObjectTypeIdentifier", "external_id"),
+        describe={
+            "custom_attributes": "The instance's attributes by name (as the type defines "
+            'them), as JSON text holding one object, e.g. `{"status": "shipped"}`. Only '
+            "the attributes given change."
+        },
+    ),
+    "intercom_get_custom_object_instance_by_external_id": Tool(
+        one("custom_object_instance", "custom_object_instance", INSTANCE)
+    ),
+    "intercom_delete_custom_object_instance_by_external_id": Tool(
+        deleted("custom_object_instance")
+    ),
+    "intercom_get_custom_object_instance": Tool(
+        one("custom_object_instance", "custom_object_instance", INSTANCE)
+    ),
+    "intercom_delete_custom_object_instance": Tool(deleted("custom_object_instance")),
+    "intercom_get_ip_allowlist": Tool(ALLOWLIST),
+    "intercom_update_ip_allowlist": Tool(
+        ALLOWLIST,
+        drop=("type",),
+        describe={
+            "enabled": "Whether only the listed addresses may call the API (true or false).",
+            "ip_allowlist": "The addresses and CIDR ranges that may call the API, e.g. "
+            "`192.168.1.0/24, 10.0.0.1`. It replaces the whole list: include the address this "
+            "call comes from, or Intercom refuses a list that would lock it out.",
+        },
+    ),
 }
 
 
@@ -177,6 +402,11 @@ def title(name: str) -> str:
         word.upper() if word in ("id", "ids", "url", "html") else word for word in name.split("_")
     ]
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+def label(value: str) -> str:
+    """How a block shows an enum value: `in_progress` -> `In progress`."""
+    return value.replace("_", " ").capitalize()
 
 
 def folded(schema: Schema) -> Schema:
@@ -276,7 +506,7 @@ class Builder:
         """One input property from a query parameter or a body field."""
         source = self.resolve(raw.get("schema", raw))
         converted = self.converter.convert(source)
-        description = raw.get("description") or source.get("description") or ""
+        description = FIELDS.get(name) or raw.get("description") or source.get("description") or ""
         example = raw.get("example", source.get("example"))
         kinds = converted.get("type")
         kinds = [kinds] if isinstance(kinds, str) else [k for k in kinds or () if k != "null"]
@@ -285,13 +515,11 @@ class Builder:
         prop: Schema = {"title": title(name)}
         if len(kinds) == 1 and kinds[0] in SCALARS:
             prop["type"] = kinds[0]
-            for key in ("enum", "default"):
-                if key in converted:
-                    prop[key] = (
-                        [v for v in converted[key] if v is not None]
-                        if key == "enum"
-                        else converted[key]
-                    )
+            if "enum" in converted:
+                prop["enum"] = [value for value in converted["enum"] if value is not None]
+                prop["x-enum-labels"] = {value: label(value) for value in prop["enum"]}
+            if "default" in converted:
+                prop["default"] = converted["default"]
             if kinds[0] == "integer" and TIMESTAMP.search(name):
                 prop.update({"x-widget": "timestamp", "minimum": 0})
                 description += " A Unix timestamp in seconds."

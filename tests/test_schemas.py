@@ -466,6 +466,12 @@ def test_palette_groups_follow_the_toolset_order():
         "admins",
         "articles",
         "help_center",
+        "internal_articles",
+        "news",
+        "ai_content",
+        "data_export",
+        "custom_objects",
+        "ip_allowlist",
     ]
 
 

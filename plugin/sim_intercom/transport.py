@@ -48,6 +48,7 @@ POOL_SIZE = 64
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 READ_METHODS = frozenset({"GET", "HEAD"})
+JSON_TYPE = "application/json"
 
 
 class Secret:
@@ -75,6 +76,16 @@ class ApiRequest:
     path: str
     query: Mapping[str, Any] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
+    accept: str = JSON_TYPE  # another type asks for a file: the answer is a `Download`
+
+
+@dataclass(frozen=True)
+class Download:
+    """An answer that is a file rather than JSON: its type, its bytes and where it came from."""
+
+    content_type: str
+    body: bytes
+    url: str
 
 
 @dataclass(frozen=True)
@@ -242,6 +253,9 @@ class Transport:
                 log.attempts += 1
                 answer = self._exchange(request, endpoint)
                 self._learn(budget, key, answer)
+                if 200 <= answer.status < 300 and request.accept != JSON_TYPE:
+                    content_type = header(answer.headers, "Content-Type") or ""
+                    return Download(content_type, answer.body, endpoint.base_url + request.path)
                 if 200 <= answer.status < 300:
                     return self._decode(answer, request)
                 raise error_from_answer(answer, self.clock())
@@ -319,7 +333,7 @@ class Transport:
         """
         headers = {
             "Intercom-Version": endpoint.version,
-            "Accept": "application/json",
+            "Accept": request.accept,
             "User-Agent": USER_AGENT,
         }
         data = None

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from . import (
     admins,
+    ai_content,
     articles,
     companies,
     contacts,
     conversations,
+    custom_objects,
+    data_export,
     events,
     help_center,
+    internal_articles,
+    ip_allowlist,
     messages,
+    news,
     tags,
     tickets,
 )
@@ -29,6 +35,12 @@ OPERATIONS: dict[str, Operation] = {
         admins,
         articles,
         help_center,
+        internal_articles,
+        news,
+        ai_content,
+        data_export,
+        custom_objects,
+        ip_allowlist,
     )
     for op in module.OPERATIONS
 }

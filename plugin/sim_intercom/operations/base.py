@@ -10,6 +10,7 @@ from typing import Any
 from ..client import ApiRequest, IntercomClient, encode_path_segment
 from ..errors import Conflict, IntercomError, InvalidResponse
 from ..paging import Pager
+from ..transport import JSON_TYPE
 
 Params = dict[str, Any]
 Output = dict[str, Any]
@@ -98,6 +99,7 @@ class Operation:
     recover: Recover | None = None
     after: AfterStep | None = None
     pager: Pager | None = None
+    accept: str = JSON_TYPE
 
     def path_parameters(self) -> list[str]:
         return [name for _, name, _, _ in string.Formatter().parse(self.path) if name]
@@ -121,10 +123,10 @@ class Operation:
             **{name: encode_path_segment(params[name]) for name in self.path_parameters()}
         )
         if self.build_body is not None:
-            return ApiRequest(self.method, path, {}, self.build_body(params))
+            return ApiRequest(self.method, path, {}, self.build_body(params), self.accept)
         if self.in_query or self.method in ("GET", "DELETE"):
-            return ApiRequest(self.method, path, self._rest(params), None)
-        return ApiRequest(self.method, path, {}, self._rest(params))
+            return ApiRequest(self.method, path, self._rest(params), None, self.accept)
+        return ApiRequest(self.method, path, {}, self._rest(params), self.accept)
 
     def run(self, params: Params, client: IntercomClient, page_size: int = 50) -> Output:
         """One page, or with `max_items` as many pages as it takes (`page_size` records
