@@ -14,7 +14,6 @@ or leaves out (a description, a required flag, a parameter the live API takes).
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import re
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from build_defs import DEFAULT_OPENAPI, REF_PREFIX, Converter, corrected, dumps
+from build_defs import REF_PREFIX, Converter, command_line, corrected, write
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "schemas"
@@ -178,6 +177,8 @@ def deleted(kind: str) -> Schema:
 
 ARTICLE = "The article as Intercom stored it, with its `id`, `state` and `url` (once published)."
 COLLECTION = "The collection, with its `id`, `name`, `parent_id` and `help_center_id`."
+HELP_CENTER = "The help center, with its `url` and `display_name`."
+NEWSFEED = "The newsfeed, with its `name`."
 INTERNAL = "The internal article, with its `id`, `title`, `body`, `author_id` and `owner_id`."
 NEWS_ITEM = "The news item, with its `id`, `state` and `newsfeed_assignments`."
 SOURCE = "The content import source, with its `id`, `url`, `sync_behavior` and `status`."
@@ -243,26 +244,35 @@ APP_AND_CLIENT = {
     "client_id": "The client id of your Intercom app (Developer Hub > your app > Basic info), "
     "which the description requires with this call.",
 }
+VERBS = ("list", "create", "get", "update", "delete")
+
+
+def crud_tools(
+    noun: str, described: str, *, verbs: tuple[str, ...] = VERBS, kind: str | None = None
+) -> dict[str, Tool]:
+    """The tools `operations.crud.crud` declares for one resource, named the same way: a
+    paged list of `<noun>s`, `{<noun>}` from create, get and update, and a deletion of
+    `kind` (the noun unless Intercom names it otherwise)."""
+    plural = f"{noun}s"
+    tools = {
+        "list": Tool(many(plural, noun, f"The {plural.replace('_', ' ')} of this page."), True),
+        "create": Tool(one(noun, noun, described)),
+        "get": Tool(one(noun, noun, described)),
+        "update": Tool(one(noun, noun, described)),
+        "delete": Tool(deleted(kind or noun)),
+    }
+    names = {"list": f"intercom_list_{plural}"}
+    return {names.get(verb, f"intercom_{verb}_{noun}"): tools[verb] for verb in verbs}
+
+
 TOOLS: dict[str, Tool] = {
-    "intercom_list_articles": Tool(
-        many("articles", "article", "The articles of this page, newest first."), pages=True
-    ),
-    "intercom_create_article": Tool(one("article", "article", ARTICLE)),
-    "intercom_get_article": Tool(one("article", "article", ARTICLE)),
-    "intercom_update_article": Tool(one("article", "article", ARTICLE)),
-    "intercom_delete_article": Tool(deleted("article")),
+    **crud_tools("article", ARTICLE),
     "intercom_search_articles": Tool(
         many("articles", "article", "The matching articles of this page."),
         pages=True,
         describe={"highlight": "Whether Intercom marks the words that matched (true or false)."},
     ),
-    "intercom_list_collections": Tool(
-        many("collections", "collection", "The collections of this page."), pages=True
-    ),
-    "intercom_create_collection": Tool(one("collection", "collection", COLLECTION)),
-    "intercom_get_collection": Tool(one("collection", "collection", COLLECTION)),
-    "intercom_update_collection": Tool(one("collection", "collection", COLLECTION)),
-    "intercom_delete_collection": Tool(deleted("collection")),
+    **crud_tools("collection", COLLECTION),
     "intercom_list_help_centers": Tool(
         {
             "help_centers": {
@@ -273,58 +283,25 @@ TOOLS: dict[str, Tool] = {
             "total_count": {"type": "integer", "description": "How many help centers there are."},
         }
     ),
-    "intercom_get_help_center": Tool(
-        one("help_center", "help_center", "The help center, with its `url` and `display_name`.")
-    ),
-    "intercom_list_internal_articles": Tool(
-        many("internal_articles", "internal_article", "The internal articles of this page."),
-        pages=True,
-    ),
-    "intercom_create_internal_article": Tool(one("internal_article", "internal_article", INTERNAL)),
-    "intercom_get_internal_article": Tool(one("internal_article", "internal_article", INTERNAL)),
-    "intercom_update_internal_article": Tool(one("internal_article", "internal_article", INTERNAL)),
-    "intercom_delete_internal_article": Tool(deleted("internal_article")),
+    **crud_tools("help_center", HELP_CENTER, verbs=("get",)),
+    **crud_tools("internal_article", INTERNAL),
     "intercom_search_internal_articles": Tool(
         many("internal_articles", "internal_article", "The internal articles found."),
         pages=True,
         describe={"folder_id": "The id of a folder: only its internal articles are returned."},
     ),
-    "intercom_list_news_items": Tool(
-        many("news_items", "news_item", "The news items of this page."), pages=True
-    ),
-    "intercom_create_news_item": Tool(one("news_item", "news_item", NEWS_ITEM)),
-    "intercom_get_news_item": Tool(one("news_item", "news_item", NEWS_ITEM)),
+    **crud_tools("news_item", NEWS_ITEM, kind="news-item"),
+    # The description requires `title` and `sender_id` on an update too; the tool does not.
     "intercom_update_news_item": Tool(
         one("news_item", "news_item", NEWS_ITEM), required=("newsItemId",)
     ),
-    "intercom_delete_news_item": Tool(deleted("news-item")),
-    "intercom_list_newsfeeds": Tool(
-        many("newsfeeds", "newsfeed", "The newsfeeds of this page."), pages=True
-    ),
-    "intercom_get_newsfeed": Tool(one("newsfeed", "newsfeed", "The newsfeed, with its `name`.")),
+    **crud_tools("newsfeed", NEWSFEED, verbs=("list", "get")),
     "intercom_list_newsfeed_items": Tool(
         many("news_items", "news_item", "The live news items of the newsfeed, newest first."),
         pages=True,
     ),
-    "intercom_list_content_import_sources": Tool(
-        many("content_import_sources", "content_import_source", "The sources of this page."),
-        pages=True,
-    ),
-    "intercom_create_content_import_source": Tool(
-        one("content_import_source", "content_import_source", SOURCE)
-    ),
-    "intercom_get_content_import_source": Tool(
-        one("content_import_source", "content_import_source", SOURCE)
-    ),
-    "intercom_update_content_import_source": Tool(
-        one("content_import_source", "content_import_source", SOURCE)
-    ),
-    "intercom_delete_content_import_source": Tool(deleted("content_import_source")),
-    "intercom_list_external_pages": Tool(
-        many("external_pages", "external_page", "The external pages of this page."), pages=True
-    ),
-    "intercom_create_external_page": Tool(one("external_page", "external_page", PAGE)),
-    "intercom_get_external_page": Tool(one("external_page", "external_page", PAGE)),
+    **crud_tools("content_import_source", SOURCE),
+    **crud_tools("external_page", PAGE),
     "intercom_update_external_page": Tool(
         one("external_page", "external_page", PAGE), required=("pageId",)
     ),
@@ -373,10 +350,7 @@ TOOLS: dict[str, Tool] = {
     "intercom_delete_custom_object_instance_by_external_id": Tool(
         deleted("custom_object_instance")
     ),
-    "intercom_get_custom_object_instance": Tool(
-        one("custom_object_instance", "custom_object_instance", INSTANCE)
-    ),
-    "intercom_delete_custom_object_instance": Tool(deleted("custom_object_instance")),
+    **crud_tools("custom_object_instance", INSTANCE, verbs=("get", "delete")),
     "intercom_get_ip_allowlist": Tool(ALLOWLIST),
     "intercom_update_ip_allowlist": Tool(
         ALLOWLIST,
@@ -558,20 +532,12 @@ def _json_text(value: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("openapi", nargs="?", type=Path, default=DEFAULT_OPENAPI)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
-    args = parser.parse_args(argv)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document = yaml.load(args.openapi.read_text(encoding="utf-8"), Loader=loader)
+    document, out = command_line(__doc__.splitlines()[0], DEFAULT_OUT, argv)
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     operations = {tool["id"]: tool["operation"] for tool in manifest["tools"]}
     builder = Builder(document, operations)
-    args.out.mkdir(parents=True, exist_ok=True)
     for tool_id, tool in TOOLS.items():
-        text = dumps(builder.build(tool_id, tool)) + "\n"
-        (args.out / f"{tool_id}.json").write_text(text, encoding="utf-8")
-        print(f"wrote {args.out / f'{tool_id}.json'}")
+        write(out, tool_id, builder.build(tool_id, tool))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,18 @@ GETTING_STARTED = "6871118"  # the seed's first collection
 HELP_CENTER = "11"  # the seed's help center
 
 
+def runner(plugin_manager, server: SandboxServer) -> Run:
+    """Run a tool through the hook against `server`; the whole result."""
+    credentials = {"accessToken": server.token, "baseUrl": server.base_url}
+
+    def call(tool_id: str, **params: Any) -> dict[str, Any]:
+        result = execute_tool(plugin_manager, tool_id, params, credentials)
+        assert result is not None, f"no plugin answered {tool_id}"
+        return result
+
+    return call
+
+
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
     with SandboxServer() as server:
@@ -28,29 +40,28 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def run(plugin_manager, sandbox) -> Run:
-    """Run a tool through the hook; its output, after checking it succeeded."""
-    credentials = {"accessToken": sandbox.token, "baseUrl": sandbox.base_url}
+    """Run a tool; its output, after checking it succeeded."""
+    call = runner(plugin_manager, sandbox)
 
-    def call(tool_id: str, **params: Any) -> dict[str, Any]:
-        result = execute_tool(plugin_manager, tool_id, params, credentials)
-        assert result is not None, f"no plugin answered {tool_id}"
+    def succeeded(tool_id: str, **params: Any) -> dict[str, Any]:
+        result = call(tool_id, **params)
         assert result["success"], result["error"]
         return result["output"]
 
-    return call
+    return succeeded
 
 
 @pytest.fixture
 def fails(plugin_manager, sandbox) -> Callable[..., str]:
     """Run a tool that must fail; the kind of its error."""
-    credentials = {"accessToken": sandbox.token, "baseUrl": sandbox.base_url}
+    call = runner(plugin_manager, sandbox)
 
-    def call(tool_id: str, **params: Any) -> str:
-        result = execute_tool(plugin_manager, tool_id, params, credentials)
-        assert result is not None and not result["success"], result
+    def failed(tool_id: str, **params: Any) -> str:
+        result = call(tool_id, **params)
+        assert not result["success"], result
         return str(result["error_detail"]["kind"])
 
-    return call
+    return failed
 
 
 def test_an_article_is_created_found_updated_and_deleted(run: Run, fails) -> None:
@@ -285,14 +296,7 @@ def clock() -> FakeClock:
 def timed(plugin_manager, clock) -> Iterator[Run]:
     """`run` against a sandbox whose clock the test moves."""
     with SandboxServer(Workspace(clock=clock)) as server:
-        credentials = {"accessToken": server.token, "baseUrl": server.base_url}
-
-        def call(tool_id: str, **params: Any) -> dict[str, Any]:
-            result = execute_tool(plugin_manager, tool_id, params, credentials)
-            assert result is not None
-            return result
-
-        yield call
+        yield runner(plugin_manager, server)
 
 
 def test_a_content_export_runs_on_the_workspace_clock_then_downloads(timed, clock) -> None:

@@ -532,13 +532,14 @@ def test_manifest_example_is_valid_input(tool_id):
 # The generated defs
 
 
+def generate(script: str, out: Path) -> None:
+    """Run a generator of `scripts/` on the vendored description, writing into `out`."""
+    command = [sys.executable, str(REPO_ROOT / "scripts" / script), str(OPENAPI_FILE)]
+    subprocess.run([*command, "--out", str(out)], check=True, capture_output=True)
+
+
 def test_defs_are_what_build_defs_produces(tmp_path):
-    script = REPO_ROOT / "scripts" / "build_defs.py"
-    subprocess.run(
-        [sys.executable, str(script), str(OPENAPI_FILE), "--out", str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
+    generate("build_defs.py", tmp_path)
     for name in GENERATED_DEFS:
         built = (tmp_path / f"{name}.json").read_text(encoding="utf-8")
         assert built == (DEFS / f"{name}.json").read_text(encoding="utf-8"), name
@@ -546,12 +547,7 @@ def test_defs_are_what_build_defs_produces(tmp_path):
 
 
 def test_generated_tool_schemas_are_what_build_tool_schemas_produces(tmp_path):
-    script = REPO_ROOT / "scripts" / "build_tool_schemas.py"
-    subprocess.run(
-        [sys.executable, str(script), str(OPENAPI_FILE), "--out", str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
+    generate("build_tool_schemas.py", tmp_path)
     for path in sorted(tmp_path.glob("*.json")):
         built = path.read_text(encoding="utf-8")
         assert built == (SCHEMAS / path.name).read_text(encoding="utf-8"), path.name
