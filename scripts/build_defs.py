@@ -62,6 +62,17 @@ OBJECTS = {
     "ticket_part": "ticket_reply",
     "activity_log": "activity_log",
     "away_status_reason": "away_status_reason",
+    # C: content (issue 18)
+    "collection": "collection",
+    "help_center": "help_center",
+    "internal_article": "internal_article",
+    "news_item": "news_item",
+    "newsfeed": "newsfeed",
+    "content_import_source": "content_import_source",
+    "external_page": "external_page",
+    "data_export": "data_export",
+    "custom_object_instance": "custom_object_instance",
+    "ip_allowlist": "ip_allowlist",
 }
 
 # Keywords carried over; everything else (example, x-*, required, additionalProperties,
@@ -220,19 +231,31 @@ def dumps(value: Any, level: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command_line(
+    description: str, default_out: Path, argv: list[str] | None
+) -> tuple[dict[str, Any], Path]:
+    """The OpenAPI document a generator's command line names (`[OPENAPI_YAML] [--out DIR]`),
+    and the output directory, made if missing."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("openapi", nargs="?", type=Path, default=DEFAULT_OPENAPI)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    parser.add_argument("--out", type=Path, default=default_out, help="output directory")
     args = parser.parse_args(argv)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     document = yaml.load(args.openapi.read_text(encoding="utf-8"), Loader=loader)
-    components = corrected(document["components"]["schemas"])
     args.out.mkdir(parents=True, exist_ok=True)
+    return document, args.out
+
+
+def write(out: Path, stem: str, document: dict[str, Any]) -> None:
+    (out / f"{stem}.json").write_text(dumps(document) + "\n", encoding="utf-8")
+    print(f"wrote {out / f'{stem}.json'}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    document, out = command_line(__doc__.splitlines()[0], DEFAULT_OUT, argv)
+    components = corrected(document["components"]["schemas"])
     for stem, component in OBJECTS.items():
-        text = dumps(build(components, component, stem)) + "\n"
-        (args.out / f"{stem}.json").write_text(text, encoding="utf-8")
-        print(f"wrote {args.out / f'{stem}.json'}")
+        write(out, stem, build(components, component, stem))
 
 
 if __name__ == "__main__":

@@ -159,6 +159,15 @@ PARAMS: dict[str, Callable[[Run, dict[str, str]], dict[str, Any]]] = {
     },
 }
 
+# Tools added since (issue 18) run their manifest example, written to run on a fresh sandbox.
+PARAMS.update(
+    {
+        tool.id: lambda run, ids, example=tool.entry.example.params: dict(example)
+        for tool in default_catalog().tools.values()
+        if tool.id not in PARAMS
+    }
+)
+
 
 def test_the_end_to_end_table_covers_every_tool(plugin_manager):
     """Sim's 31 tools have their own rows here; every other runs its catalog example, whose

@@ -47,6 +47,7 @@ POOL_SIZE = 64
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 READ_METHODS = frozenset({"GET", "HEAD"})
+JSON_TYPE = "application/json"
 
 
 class Secret:
@@ -97,8 +98,17 @@ class ApiRequest:
     path: str
     query: Mapping[str, Any] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
+    accept: str = JSON_TYPE  # another type asks for a file: the answer is a `Download`
     raw: bool = False
-    accept: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Download:
+    """An answer that is a file rather than JSON: its type, its bytes and where it came from."""
+
+    content_type: str
+    body: bytes
+    url: str
 
 
 @dataclass(frozen=True)
@@ -266,8 +276,13 @@ class Transport:
                 log.attempts += 1
                 answer = self._exchange(request, endpoint)
                 self._learn(budget, key, answer)
-                if 200 <= answer.status < 300 or (request.raw and 300 <= answer.status < 400):
-                    return answer if request.raw else self._decode(answer, request, endpoint.token)
+                if request.raw and 200 <= answer.status < 400:
+                    return answer
+                if 200 <= answer.status < 300 and request.accept != JSON_TYPE:
+                    content_type = header(answer.headers, "Content-Type") or ""
+                    return Download(content_type, answer.body, endpoint.base_url + request.path)
+                if 200 <= answer.status < 300:
+                    return self._decode(answer, request, endpoint.token)
                 raise error_from_answer(answer, self.clock())
             except IntercomError as error:
                 uncertain = uncertain or _may_have_applied(error)

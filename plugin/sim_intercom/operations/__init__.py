@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from . import (
     admins,
+    ai_content,
+    articles,
     calls,
     companies,
     contacts,
     conversations,
+    custom_objects,
     data_attributes,
+    data_export,
     events,
     fin,
+    help_center,
+    internal_articles,
+    ip_allowlist,
     messages,
+    news,
     notes,
     segments,
     subscriptions,
@@ -31,6 +39,9 @@ OPERATIONS: dict[str, Operation] = {
         *(notes, segments, subscriptions, visitors, data_attributes),
         # B: support
         *(teams, ticket_types, calls, fin),
+        # C: content
+        *(articles, help_center, internal_articles, news, ai_content, data_export),
+        *(custom_objects, ip_allowlist),
     )
     for op in module.OPERATIONS
 }

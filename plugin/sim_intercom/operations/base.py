@@ -10,6 +10,7 @@ from typing import Any
 from ..client import ApiRequest, IntercomClient, encode_path_segment
 from ..errors import Conflict, IntercomError, InvalidResponse
 from ..paging import Pager
+from ..transport import JSON_TYPE
 
 Params = dict[str, Any]
 Output = dict[str, Any]
@@ -99,8 +100,9 @@ class Operation:
     write is safe to repeat. `unique_keys` make a create safe to repeat when one holds
     (Intercom answers a duplicate with 409), and `recover` then fetches what an earlier,
     uncertain try of this call wrote, or raises the conflict when it is not that.
-    `accept`, for the few answers that are not JSON, is the media type asked for; the
-    shape then gets the raw `Answer` (status, headers, bytes), a redirect included.
+    `accept`, for the few answers that are not JSON, is the media type asked for: the
+    shape then gets a `Download` (type, bytes, URL), or with `raw` the `Answer` itself
+    (status, headers, bytes), a redirect included.
     """
 
     tool_id: str
@@ -119,7 +121,8 @@ class Operation:
     recover: Recover | None = None
     after: AfterStep | None = None
     pager: Pager | None = None
-    accept: str | None = None
+    accept: str = JSON_TYPE
+    raw: bool = False
 
     def retry_safe(self, params: Params, hinted: bool) -> bool:
         """Whether this call may be sent again after it may have reached Intercom: always
@@ -154,13 +157,13 @@ class Operation:
         path = self.path.format(
             **{name: encode_path_segment(params[name]) for name in self.path_parameters()}
         )
-        if self.accept is not None:
+        if self.raw:
             return ApiRequest(self.method, path, raw=True, accept=self.accept)
         if self.build_body is not None:
-            return ApiRequest(self.method, path, {}, self.build_body(params))
+            return ApiRequest(self.method, path, {}, self.build_body(params), self.accept)
         if self.in_query or self.method in ("GET", "DELETE"):
-            return ApiRequest(self.method, path, self._rest(params), None)
-        return ApiRequest(self.method, path, {}, self._rest(params))
+            return ApiRequest(self.method, path, self._rest(params), None, self.accept)
+        return ApiRequest(self.method, path, {}, self._rest(params), self.accept)
 
     def run(self, params: Params, client: IntercomClient, page_size: int = 50) -> Output:
         """One page, or with `max_items` as many pages as it takes (`page_size` records

@@ -73,6 +73,7 @@ OPERATIONS = (
         "/calls/{callId}/recording",
         _recording,
         accept="*/*",
+        raw=True,
     ),
     Operation(
         "intercom_get_call_transcript",
@@ -80,6 +81,7 @@ OPERATIONS = (
         "/calls/{callId}/transcript",
         _transcript,
         accept="text/plain",
+        raw=True,
     ),
     Operation("intercom_search_calls", "POST", "/calls/search", whole_list("calls", "data")),
     Operation(

@@ -189,7 +189,9 @@ class SandboxApp:
         if public is not None:
             return self._answer_public(*public, target, headers, body)
         return self._answer(
-            headers, lambda: self._dispatch(method.upper(), target, body), f"{method} {target}"
+            headers,
+            lambda: self._dispatch(method.upper(), target, body, headers),
+            f"{method} {target}",
         )
 
     def refuse(self, headers: Mapping[str, str], error: SandboxError) -> Reply:
@@ -276,7 +278,7 @@ class SandboxApp:
         return allowance.headers()
 
     def _dispatch(
-        self, method: str, target: str, body: bytes | None
+        self, method: str, target: str, body: bytes | None, headers: Mapping[str, str]
     ) -> dict[str, Any] | Empty | Raw:
         parts = urlsplit(target)
         try:
@@ -287,7 +289,7 @@ class SandboxApp:
         handler, path = find_route(method, segments)
         if body is not None and len(body) > MAX_BODY_BYTES:
             raise too_large()
-        call = Call(path, query, _decode_body(body) if method in BODY_METHODS else {})
+        call = Call(path, query, _decode_body(body) if method in BODY_METHODS else {}, headers)
         with self.workspace.lock:
             return handler(self.workspace, call)
 

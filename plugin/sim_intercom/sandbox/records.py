@@ -433,3 +433,153 @@ class FinConversation:
     status: str = "awaiting_user_reply"
     rating: str | None = None
     remark: str | None = None
+
+
+# Content: the help center, internal articles, news, AI content sources, custom objects
+
+
+@dataclass(slots=True)
+class HelpCenter:
+    """A help center site; the seed makes them, the API only reads them."""
+
+    id: str
+    identifier: str
+    display_name: str
+    created_at: int
+    updated_at: int
+    website_turned_on: bool = True
+
+
+@dataclass(slots=True)
+class Collection:
+    """A help center collection; a `parent_id` nests it under another collection."""
+
+    id: str
+    name: str
+    created_at: int
+    updated_at: int
+    help_center_id: int
+    description: str | None = None
+    parent_id: str | None = None
+    translated_content: dict[str, Any] | None = None
+    order: int = 1
+
+
+@dataclass(slots=True)
+class Article:
+    """A help center article; `parent_id` names its collection (or section)."""
+
+    id: str
+    title: str
+    author_id: int
+    created_at: int
+    updated_at: int
+    description: str | None = None
+    body: str | None = None
+    state: str = "draft"
+    parent_id: str | None = None
+    parent_type: str | None = None
+    translated_content: dict[str, Any] | None = None
+    views: int = 0
+
+
+@dataclass(slots=True)
+class InternalArticle:
+    """An article only teammates and Copilot see."""
+
+    id: str
+    title: str
+    author_id: int
+    owner_id: int
+    created_at: int
+    updated_at: int
+    body: str | None = None
+    locale: str = "en"
+    folder_id: str | None = None
+
+
+@dataclass(slots=True)
+class Newsfeed:
+    """Where news items are shown (the Messenger, the web, a mobile app)."""
+
+    id: str
+    name: str
+    created_at: int
+    updated_at: int
+
+
+@dataclass(slots=True)
+class NewsItem:
+    """A news item; `live` ones appear in the newsfeeds their assignments name."""
+
+    id: str
+    title: str
+    sender_id: int
+    created_at: int
+    updated_at: int
+    body: str | None = None
+    state: str = "draft"
+    deliver_silently: bool = False
+    labels: list[str] = field(default_factory=list)
+    reactions: list[str | None] = field(default_factory=list)
+    newsfeed_assignments: list[dict[str, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ContentImportSource:
+    """A source of external pages Fin and Copilot learn from."""
+
+    id: str
+    url: str
+    sync_behavior: str
+    created_at: int
+    updated_at: int
+    status: str = "active"
+    last_synced_at: int = 0
+
+
+@dataclass(slots=True)
+class ExternalPage:
+    """A page of a content import source, kept by your `external_id`."""
+
+    id: str
+    title: str
+    html: str
+    source_id: int
+    external_id: str
+    created_at: int
+    updated_at: int
+    url: str = ""
+    locale: str = "en"
+    ai_agent_availability: bool = False
+    ai_copilot_availability: bool = False
+    fin_availability: bool | None = None
+
+
+@dataclass(slots=True)
+class CustomObjectInstance:
+    """An instance of a custom object type, kept by your `external_id`."""
+
+    id: str
+    type: str
+    external_id: str
+    created_at: int
+    updated_at: int
+    external_created_at: int | None = None
+    external_updated_at: int | None = None
+    custom_attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ExportJob:
+    """A data export job: it runs on the workspace clock from `created_at` to `ready_at`."""
+
+    id: str
+    kind: str
+    created_at: int
+    ready_at: int
+    since: int
+    until: int
+    canceled: bool = False
+    dataset_id: str | None = None
+    attribute_ids: tuple[str, ...] = ()

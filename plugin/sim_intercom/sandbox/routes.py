@@ -7,16 +7,17 @@ an unknown id is a 404 whatever the body holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import params, render, render_support
+from . import params, params_content, render, render_content, render_support
 from .contacts import ContactRef
 from .paging import Cursor, cursor_page, numbered_page
 from .tickets import NewTicket
 
 if TYPE_CHECKING:
+    from .rooms import Room
     from .workspace import Workspace
 
 Json = dict[str, Any]
@@ -30,6 +31,7 @@ class Call:
     path: dict[str, str]
     query: dict[str, str]
     body: dict[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class Redirect:
 
 @dataclass(frozen=True)
 class Raw:
-    """An answer that is not JSON: text (a call transcript), or a redirect with `Location`."""
+    """An answer that is not JSON: text (a call transcript), a file (an export, gzipped), or
+    a redirect with `Location`."""
 
     status: int
     body: bytes = b""
@@ -766,3 +769,314 @@ def reply_to_fin(w: Workspace, call: Call) -> Json:
 @route("POST", "/fin/csat")
 def rate_fin(w: Workspace, call: Call) -> Json:
     return render_support.fin_rating(w.fin.rate(*params.fin_rating(call.body)))
+
+
+# Content: simple resources are declared once and served by the same five handlers
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource served as Intercom serves simple ones: `GET` and `POST` on `path`, `GET`,
+    `PUT` and `DELETE` on `path/{id_name}`, each verb only when its part is declared.
+    `room` finds the resource's room in the workspace; `render` renders one record;
+    `create` reads a new record's body (`update` takes the same fields, none required);
+    `deleted` is the `object` a delete names (no delete when None)."""
+
+    path: str
+    id_name: str
+    room: Callable[[Workspace], Room[Any]]
+    render: Callable[[Any], Json]
+    create: params_content.Body | None = None
+    deleted: str | None = None
+    listed: bool = True
+
+
+def serve(resource: Resource) -> None:
+    """Register the routes `resource` declares."""
+    room, render_one, one = (
+        resource.room,
+        resource.render,
+        f"{resource.path}/{{{resource.id_name}}}",
+    )
+
+    def listing(w: Workspace, call: Call) -> Json:
+        page = room(w).page(*params_content.page_of(call.query))
+        return render.listing(page, render_one)
+
+    def get(w: Workspace, call: Call) -> Json:
+        return render_one(room(w).get(call.path[resource.id_name]))
+
+    if resource.listed:
+        ROUTES.append(Route("GET", resource.path, listing))
+    if resource.create is not None:
+        body = resource.create
+
+        def create(w: Workspace, call: Call) -> Json:
+            return render_one(room(w).create(body.read(call.body)))
+
+        def update(w: Workspace, call: Call) -> Json:
+            record = room(w).get(call.path[resource.id_name])
+            return render_one(room(w).update(record, body.optional().read(call.body)))
+
+        ROUTES.append(Route("POST", resource.path, create))
+        ROUTES.append(Route("PUT", one, update))
+    ROUTES.append(Route("GET", one, get))
+    if resource.deleted is not None:
+        kind = resource.deleted
+
+        def delete(w: Workspace, call: Call) -> Json:
+            return render_content.deleted(room(w).delete(call.path[resource.id_name]).id, kind)
+
+        ROUTES.append(Route("DELETE", one, delete))
+
+
+# The help center and its articles
+
+
+@route("GET", "/articles/search")
+def search_articles(w: Workspace, call: Call) -> Json:
+    """Matching articles under `data.articles`, with their highlights when asked."""
+    wanted = params_content.article_search(call.query)
+    page = cursor_page(w.articles.search(wanted), *params_content.page_of(call.query))
+    data: Json = {"articles": [render_content.article(each) for each in page.items]}
+    if wanted.highlight:
+        data["highlights"] = [
+            render_content.article_highlights(each, wanted.phrase) for each in page.items
+        ]
+    return {"type": "list", "total_count": page.total, "data": data, "pages": render.pages(page)}
+
+
+serve(
+    Resource(
+        "/articles",
+        "article_id",
+        lambda w: w.articles,
+        render_content.article,
+        params_content.ARTICLE,
+        deleted="article",
+    )
+)
+serve(
+    Resource(
+        "/help_center/collections",
+        "collection_id",
+        lambda w: w.collections,
+        render_content.collection,
+        params_content.COLLECTION,
+        deleted="collection",
+    )
+)
+serve(
+    Resource(
+        "/help_center/help_centers",
+        "help_center_id",
+        lambda w: w.help_centers,
+        render_content.help_center,
+    )
+)
+
+
+# Internal articles
+
+
+@route("GET", "/internal_articles/search")
+def search_internal_articles(w: Workspace, call: Call) -> Json:
+    """The internal articles of a folder, under `data.internal_articles`."""
+    found = w.internal_articles.search(params_content.internal_article_folder(call.query))
+    page = cursor_page(found, *params_content.page_of(call.query))
+    data = {"internal_articles": [render_content.internal_article(each) for each in page.items]}
+    return {"type": "list", "total_count": page.total, "data": data, "pages": render.pages(page)}
+
+
+serve(
+    Resource(
+        "/internal_articles",
+        "internal_article_id",
+        lambda w: w.internal_articles,
+        render_content.internal_article,
+        params_content.INTERNAL_ARTICLE,
+        deleted="internal_article",
+    )
+)
+
+
+# News
+
+
+@route("GET", "/news/newsfeeds/{newsfeed_id}/items")
+def list_newsfeed_items(w: Workspace, call: Call) -> Json:
+    """The live news items of one newsfeed."""
+    live = w.news_items.live_in(w.newsfeeds.get(call.path["newsfeed_id"]))
+    page = cursor_page(live, *params_content.page_of(call.query))
+    return render.listing(page, render_content.news_item)
+
+
+serve(
+    Resource(
+        "/news/news_items",
+        "news_item_id",
+        lambda w: w.news_items,
+        render_content.news_item,
+        params_content.NEWS_ITEM,
+        deleted="news-item",
+    )
+)
+serve(Resource("/news/newsfeeds", "newsfeed_id", lambda w: w.newsfeeds, render_content.newsfeed))
+
+
+# AI content
+
+serve(
+    Resource(
+        "/ai/content_import_sources",
+        "source_id",
+        lambda w: w.content_import_sources,
+        render_content.content_import_source,
+        params_content.CONTENT_IMPORT_SOURCE,
+    )
+)
+serve(
+    Resource(
+        "/ai/external_pages",
+        "page_id",
+        lambda w: w.external_pages,
+        render_content.external_page,
+        params_content.EXTERNAL_PAGE,
+    )
+)
+
+
+@route("DELETE", "/ai/content_import_sources/{source_id}")
+def delete_content_import_source(w: Workspace, call: Call) -> Empty:
+    """Deleted with its pages; Intercom's description gives the answer no body."""
+    w.content_import_sources.delete(call.path["source_id"])
+    return Empty(204)
+
+
+@route("DELETE", "/ai/external_pages/{page_id}")
+def delete_external_page(w: Workspace, call: Call) -> Json:
+    """Intercom answers with the page as it was."""
+    return render_content.external_page(w.external_pages.delete(call.path["page_id"]))
+
+
+# Custom object instances
+
+CUSTOM_OBJECTS = "/custom_object_instances/{custom_object_type_identifier}"
+CUSTOM_OBJECT = CUSTOM_OBJECTS + "/{custom_object_instance_id}"
+
+
+@route("POST", CUSTOM_OBJECTS)
+def upsert_custom_object_instance(w: Workspace, call: Call) -> Json:
+    type_name = call.path["custom_object_type_identifier"]
+    w.custom_objects.room(type_name)
+    fields = params_content.CUSTOM_OBJECT_INSTANCE.read(call.body)
+    return render_content.custom_object_instance(w.custom_objects.upsert(type_name, fields))
+
+
+@route("GET", CUSTOM_OBJECTS)
+def find_custom_object_instance(w: Workspace, call: Call) -> Json:
+    type_name = call.path["custom_object_type_identifier"]
+    w.custom_objects.room(type_name)
+    found = w.custom_objects.find(type_name, params_content.external_id(call.query))
+    return render_content.custom_object_instance(found)
+
+
+@route("DELETE", CUSTOM_OBJECTS)
+def delete_custom_object_instance_by_external_id(w: Workspace, call: Call) -> Json:
+    type_name = call.path["custom_object_type_identifier"]
+    w.custom_objects.room(type_name)
+    found = w.custom_objects.find(type_name, params_content.external_id(call.query))
+    deleted = w.custom_objects.room(type_name).delete(found.id)
+    return render_content.custom_object_deleted(deleted)
+
+
+@route("GET", CUSTOM_OBJECT)
+def get_custom_object_instance(w: Workspace, call: Call) -> Json:
+    room = w.custom_objects.room(call.path["custom_object_type_identifier"])
+    return render_content.custom_object_instance(room.get(call.path["custom_object_instance_id"]))
+
+
+@route("DELETE", CUSTOM_OBJECT)
+def delete_custom_object_instance(w: Workspace, call: Call) -> Json:
+    room = w.custom_objects.room(call.path["custom_object_type_identifier"])
+    deleted = room.delete(call.path["custom_object_instance_id"])
+    return render_content.custom_object_deleted(deleted)
+
+
+# Data exports: content and reporting
+
+GZIP = "application/octet-stream"
+
+
+@route("POST", "/export/content/data")
+def start_content_export(w: Workspace, call: Call) -> Json:
+    fields = params_content.CONTENT_EXPORT.read(call.body)
+    job = w.exports.start("content", fields["created_at_after"], fields["created_at_before"])
+    return render_content.export_job(job, w.exports)
+
+
+@route("GET", "/export/content/data/{job_identifier}")
+def get_content_export(w: Workspace, call: Call) -> Json:
+    return render_content.export_job(
+        w.exports.get(call.path["job_identifier"], "content"), w.exports
+    )
+
+
+@route("POST", "/export/cancel/{job_identifier}")
+def cancel_content_export(w: Workspace, call: Call) -> Json:
+    job = w.exports.cancel(w.exports.get(call.path["job_identifier"], "content"))
+    return render_content.export_job(job, w.exports)
+
+
+@route("GET", "/download/content/data/{job_identifier}")
+def download_content_export(w: Workspace, call: Call) -> Raw:
+    job = w.exports.get(call.path["job_identifier"], "content")
+    return Raw(200, w.exports.download(job), {"Content-Type": GZIP})
+
+
+@route("POST", "/export/reporting_data/enqueue")
+def start_reporting_export(w: Workspace, call: Call) -> Json:
+    fields = params_content.REPORTING_EXPORT.read(call.body)
+    job = w.exports.start(
+        "reporting",
+        fields["start_time"],
+        fields["end_time"],
+        fields["dataset_id"],
+        fields["attribute_ids"],
+    )
+    return render_content.export_job(job, w.exports)
+
+
+@route("GET", "/export/reporting_data/get_datasets")
+def list_reporting_datasets(w: Workspace, call: Call) -> Json:
+    return render_content.datasets()
+
+
+# `{job_identifier}` is a path parameter, though the description declares it in the query.
+@route("GET", "/export/reporting_data/{job_identifier}")
+def get_reporting_export(w: Workspace, call: Call) -> Json:
+    job = w.exports.get(call.path["job_identifier"], "reporting")
+    return render_content.export_job(job, w.exports)
+
+
+@route("GET", "/download/reporting_data/{job_identifier}")
+def download_reporting_export(w: Workspace, call: Call) -> Raw:
+    params_content.octet_stream(call.headers)
+    job = w.exports.get(call.path["job_identifier"], "reporting")
+    return Raw(200, w.exports.download(job), {"Content-Type": GZIP})
+
+
+# The IP allowlist
+
+
+@route("GET", "/ip_allowlist")
+def get_ip_allowlist(w: Workspace, call: Call) -> Json:
+    return render_content.ip_allowlist(w.ip_allowlist)
+
+
+@route("PUT", "/ip_allowlist")
+def update_ip_allowlist(w: Workspace, call: Call) -> Json:
+    """Refused with 422 when the new list would lock the caller out."""
+    fields = params_content.IP_ALLOWLIST.read(call.body)
+    updated = w.ip_allowlist.update(fields.get("enabled"), fields.get("ip_allowlist"))
+    return render_content.ip_allowlist(updated)

@@ -386,3 +386,101 @@ def _seed_calls(workspace: Workspace, now: int) -> None:
         ),
     )
     state.calls = {each.id: each for each in calls}
+
+
+# Content: the help center's collections and articles
+
+
+COLLECTIONS = (
+    ("Getting started", "Set up your workspace and invite your team."),
+    ("Billing", "Plans, invoices and VAT."),
+)
+ARTICLES = (
+    (0, "How to invite a teammate", "<p>Open Settings, then Teammates, and click Invite.</p>"),
+    (0, "Export your data to CSV", "<p>Open Reports and choose Export to CSV.</p>"),
+    (1, "Update your VAT number", "<p>Open Billing and edit the VAT number field.</p>"),
+)
+
+
+def seed_content(workspace: Workspace) -> None:
+    """Collections of the help center with published articles, and a draft."""
+    author = int(ADMINS[0].id)
+    collections = [
+        workspace.collections.create({"name": name, "description": description})
+        for name, description in COLLECTIONS
+    ]
+    for index, title, body in ARTICLES:
+        fields = {"title": title, "body": body, "author_id": author, "state": "published"}
+        workspace.articles.create({**fields, "parent_id": collections[index].id})
+    workspace.articles.create({"title": "Dark mode", "author_id": author, "body": "<p>Soon.</p>"})
+    _seed_more_content(workspace, author)
+
+
+NEWSFEEDS = ("Messenger", "Web", "Mobile")
+NEWS: tuple[tuple[str, str, str, list[str]], ...] = (
+    ("Dark mode is here", "<p>Switch it on in Settings.</p>", "live", ["Feature"]),
+    ("New: CSV export", "<p>Export any report to CSV.</p>", "live", ["Feature", "Reports"]),
+    ("Scheduled maintenance", "<p>Saturday 02:00 to 03:00 UTC.</p>", "draft", []),
+)
+INTERNAL_ARTICLES = (
+    ("Refund policy", "<p>Refund within 30 days, no questions asked.</p>", "5"),
+    ("Escalating a bug", "<p>File a Bug report ticket and tag the engineer on call.</p>", "5"),
+    ("VAT questions", "<p>Send VAT questions to finance@sandbox.example.</p>", "6"),
+)
+PAGES = (
+    ("status-1", "Status page", "https://status.sandbox.example/", "<p>All systems go.</p>"),
+    ("pricing-1", "Pricing", "https://sandbox.example/pricing", "<p>Free, Pro, Enterprise.</p>"),
+)
+ORDERS = (("ORDER-1001", "49.00", "shipped"), ("ORDER-1002", "129.50", "pending"))
+
+
+def _seed_more_content(workspace: Workspace, author: int) -> None:
+    """Internal articles in two folders, newsfeeds with live news, a content import source
+    with external pages, and `Order` custom objects."""
+    for title, body, folder in INTERNAL_ARTICLES:
+        article = workspace.internal_articles.create(
+            {"title": title, "body": body, "author_id": author, "owner_id": author}
+        )
+        article.folder_id = folder
+    feeds = [workspace.newsfeeds.create({"name": name}) for name in NEWSFEEDS]
+    for title, body, state, labels in NEWS:
+        assignments = [{"newsfeed_id": int(feeds[0].id)}, {"newsfeed_id": int(feeds[1].id)}]
+        fields = {"title": title, "body": body, "sender_id": author, "state": state}
+        workspace.news_items.create(
+            {**fields, "labels": labels, "newsfeed_assignments": assignments}
+        )
+    source = workspace.content_import_sources.create(
+        {"url": "https://sandbox.example", "sync_behavior": "api"}
+    )
+    for external_id, title, url, html in PAGES:
+        workspace.external_pages.create(
+            {
+                "title": title,
+                "html": html,
+                "url": url,
+                "locale": "en",
+                "source_id": int(source.id),
+                "external_id": external_id,
+                "ai_agent_availability": True,
+                "ai_copilot_availability": True,
+            }
+        )
+    workspace.custom_objects.define("Order")
+    for number, total, status in ORDERS:
+        attributes = {"order_number": number, "total": total, "status": status}
+        workspace.custom_objects.upsert(
+            "Order", {"external_id": number, "custom_attributes": attributes}
+        )
+    _seed_exports(workspace)
+
+
+def _seed_exports(workspace: Workspace) -> None:
+    """A content export and a reporting export that finished a day ago, ready to download."""
+    exports = workspace.exports
+    finished = [
+        exports.start("content", 0, workspace.state.now()),
+        exports.start("reporting", 0, workspace.state.now(), "conversation", ["conversation_id"]),
+    ]
+    for job in finished:
+        job.created_at -= DAY
+        job.ready_at -= DAY

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from .admins import Admins
+from .ai_content import ContentImportSources, ExternalPages
 from .calls import Calls
 from .companies import Companies
 from .contacts import Contacts
 from .conversations import Conversations
+from .custom_objects import CustomObjects
 from .data_attributes import DataAttributes
+from .exports import Exports
 from .fin import FinAgent
+from .help_center import Articles, Collections, HelpCenterNotFound
+from .internal_articles import InternalArticles
+from .ip_allowlist import IpAllowlist
 from .jobs import Jobs
 from .messages import Messages
+from .news import NewsfeedNotFound, NewsItems
 from .notes import Events, Notes
 from .oauth import OAuth, OAuthApp
+from .records import HelpCenter, Newsfeed
+from .rooms import Room
 from .seed import (
     check_generated_count,
     generate_contacts,
+    seed_content,
     seed_customers,
     seed_people,
     seed_settings,
@@ -81,11 +91,24 @@ class Workspace:
         self.jobs = Jobs(self.state, self.tickets)
         self.calls = Calls(self.state)
         self.fin = FinAgent(self.state.fin_conversations)
+        self.help_centers = Room(self.state, HelpCenter, HelpCenterNotFound, first=11)
+        self.collections = Collections(self.state, self.help_centers)
+        self.articles = Articles(self.state, self.collections)
+        self.internal_articles = InternalArticles(self.state)
+        self.newsfeeds = Room(self.state, Newsfeed, NewsfeedNotFound, first=72)
+        self.news_items = NewsItems(self.state, self.newsfeeds)
+        self.content_import_sources = ContentImportSources(self.state)
+        self.external_pages = ExternalPages(self.state, self.content_import_sources)
+        self.custom_objects = CustomObjects(self.state)
+        self.exports = Exports(self.state)
+        self.ip_allowlist = IpAllowlist()
         seed_settings(self.state)
+        self.help_centers.create({"identifier": "sandbox", "display_name": "Sandbox Help"})
         if seed == "default":
             seed_customers(self)
             seed_people(self)
             seed_support(self)
+            seed_content(self)
         if contacts:
             generate_contacts(self.contacts, contacts, random_seed)
 
