@@ -255,3 +255,13 @@ def reading_tools_of(*toolsets: str) -> list[str]:
 
     chosen = Selection(toolsets=list(toolsets), read_only=True)
     return [tool.id for tool in chosen.tools_of(default_catalog())]
+
+
+def tools_of(*toolsets: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The tools of `toolsets` and the `extra` ones, in catalog order: what a selection of
+    them serves."""
+    from sim_intercom.manifest import default_catalog
+
+    catalog = default_catalog()
+    chosen = {tool for name in toolsets for tool in catalog.toolset_tools(name)} | set(extra)
+    return [tool_id for tool_id in catalog.tools if tool_id in chosen]

@@ -138,6 +138,10 @@ def strip_annotations(schema: Any) -> Any:
             for key, value in schema.items()
             if key not in _ANNOTATIONS
         }
+        if isinstance(schema.get("properties"), dict):  # names there are parameters, kept
+            found["properties"] = {
+                name: strip_annotations(value) for name, value in schema["properties"].items()
+            }
         dependencies = {
             **found.pop("dependentRequired", {}),
             **found.pop("dependentSchemas", {}),
@@ -272,7 +276,9 @@ def _tool_params(draw: st.DrawFn, tool_id: str) -> dict[str, Any]:
         if name == "company_id":
             ids = SEEDED_COMPANY_ID.get(tool["id"])
         if ids and draw(st.booleans()):
-            params[name] = draw(st.sampled_from(ids))
+            chosen = draw(st.sampled_from(ids))
+            wanted = tool["input_schema"]["properties"].get(name, {}).get("type")
+            params[name] = int(chosen) if wanted == "integer" else chosen  # as the schema types it
     return params
 
 

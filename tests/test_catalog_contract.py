@@ -162,6 +162,16 @@ def test_the_tools_reach_every_operation_of_the_description():
 
 
 @pytest.mark.parametrize("tool_id", TOOL_IDS)
+def test_each_example_is_valid_against_the_tools_input_schema(tool_id):
+    tool = CATALOG.tools[tool_id]
+    problems = [
+        e.message
+        for e in Draft202012Validator(tool.input_schema).iter_errors(tool.entry.example.params)
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize("tool_id", TOOL_IDS)
 def test_each_example_succeeds_against_a_fresh_sandbox(tool_id, manager, sandbox):
     result = execute_tool(manager, tool_id, example_of(tool_id), CREDENTIALS)
     assert result is not None

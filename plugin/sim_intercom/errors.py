@@ -181,7 +181,8 @@ class RateLimited(IntercomError):
         self.reset = reset
 
     def detail(self) -> dict[str, Any]:
-        limits = {"limit": self.limit, "remaining": self.remaining, "reset": self.reset}
+        reset = None if self.reset is None else int(self.reset)  # Unix seconds, as Intercom's
+        limits = {"limit": self.limit, "remaining": self.remaining, "reset": reset}
         return {**super().detail(), "rate_limit": limits}
 
 

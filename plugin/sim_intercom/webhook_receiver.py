@@ -22,7 +22,7 @@ import io
 import json
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -31,6 +31,7 @@ from typing import Any, Self
 
 import pluggy
 
+from .manifest import default_catalog
 from .replay import Replay, replay_for
 from .settings import is_loopback
 from .triggers import BLANK_SECRET, MAX_BODY_BYTES
@@ -63,6 +64,10 @@ class _Refusal(Exception):
         self.status, self.kind, self.message = status, kind, message
 
 
+def _blank(secret: Any) -> bool:
+    return isinstance(secret, str | bytes) and not secret.strip()
+
+
 class WebhookReceiver:
     """Receives Intercom webhooks for one trigger on a loopback port; a context manager.
 
@@ -93,7 +98,8 @@ class WebhookReceiver:
             raise ValueError(f"{host!r} is not a loopback address; the receiver serves loopback")
         if workers < 1 or max_connections < 1:
             raise ValueError("workers and max_connections must be at least 1")
-        if secret is not None and not secret.strip():
+        setting = default_catalog().manifest.triggers.secret.name
+        if _blank(secret.get(setting) if isinstance(secret, Mapping) else secret):
             raise ValueError(BLANK_SECRET)
         self.manager = manager
         self.trigger_id = trigger_id
