@@ -55,6 +55,7 @@ from .listening import listening_socket, url_authority
 from .manifest import Catalog, default_catalog
 from .selection import Selection, selection_from
 from .settings import TOKEN_CREDENTIAL, is_loopback, read_config, token_problem
+from .stdio_lines import UNUSABLE_TOOL, screened
 from .version import DISTRIBUTION, __version__
 
 __all__ = [
@@ -237,6 +238,8 @@ def build_server(
     async def call_tool(
         caller: Caller, name: str, arguments: dict[str, Any]
     ) -> types.CallToolResult:
+        if name == UNUSABLE_TOOL:  # a request stdio could not pass on (`stdio_lines`)
+            raise protocol_error(types.INVALID_PARAMS, str(arguments.get("problem")))
         state = view(caller)
         if state is not None and name in META_TOOL_NAMES:
             return await _call_meta(state, caller.session, name, arguments)
@@ -326,7 +329,7 @@ class _StdinLines:
             *lines, pending = (pending + decoder.decode(chunk, final=not chunk)).split("\n")
             ended = [] if chunk else [*([pending] if pending else []), None]
             try:
-                for line in [*(line + "\n" for line in lines), *ended]:
+                for line in [*(screened(line + "\n") for line in lines), *ended]:
                     loop.call_soon_threadsafe(self._lines.put_nowait, line)
             except RuntimeError:  # the loop has closed: the server has stopped
                 return
