@@ -535,3 +535,29 @@ def test_run_without_a_token_is_one_line(capsys, no_token):
     assert main(["run", "intercom_list_contacts"]) == 2
     message = one_line(capsys.readouterr().err)
     assert message.startswith("sim-intercom: no Intercom access token, so nothing was sent: ")
+
+
+def test_a_token_file_others_can_read_gets_a_warning_without_its_content(tmp_path, capsys):
+    token_file = tmp_path / "token.txt"
+    token_file.write_text("tok_shared_secret_123\n")
+    token_file.chmod(0o644)
+    main(["run", "intercom_list_admins", "--token-file", str(token_file), "--base-url", "x"])
+    err = capsys.readouterr().err
+    assert "can be read by other users" in err and "tok_shared_secret_123" not in err
+
+
+def test_a_private_token_file_gets_no_warning(tmp_path, capsys):
+    token_file = tmp_path / "token.txt"
+    token_file.write_text("tok_private_secret_123\n")
+    token_file.chmod(0o600)
+    main(["run", "intercom_list_admins", "--token-file", str(token_file), "--base-url", "x"])
+    assert "can be read by other users" not in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_is_not_part_of_the_secret(tmp_path):
+    from sim_intercom.cli.common import read_secret_file
+
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_bytes("\ufeffclient-secret\n".encode())
+    secret_file.chmod(0o600)
+    assert read_secret_file(str(secret_file), "--secret-file", []) == "client-secret"

@@ -123,6 +123,11 @@ def test_the_sandbox_delivers_signed_webhooks_where_it_is_told(tmp_path):
     assert json.loads(body)["topic"] == "contact.user.created"
 
 
+def test_a_webhook_url_off_loopback_is_a_usage_error_naming_the_flag(capsys):
+    assert main(["sandbox", "--webhook-url", "http://169.254.169.254/hook"]) == 2
+    assert "--allow-remote-webhooks" in capsys.readouterr().err
+
+
 def test_a_webhook_secret_without_a_url_is_a_usage_error(tmp_path, capsys):
     secret_file = tmp_path / "secret.txt"
     secret_file.write_text("s")

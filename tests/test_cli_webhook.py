@@ -167,6 +167,7 @@ def test_the_receivers_repr_never_shows_the_secret(plugin_manager):
 def secret_file(tmp_path) -> str:
     path = tmp_path / "client-secret"
     path.write_text(SECRET + "\n")
+    path.chmod(0o600)  # as a secret's file should be: no warning
     return str(path)
 
 

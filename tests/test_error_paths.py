@@ -149,3 +149,18 @@ def test_the_token_never_appears_in_the_exported_tool_specs(plugin_manager):
     dumped = json.dumps(specs)
     assert TOKEN not in dumped
     assert "accessToken" not in dumped
+
+
+def _echoing(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+    """A proxy that quotes the request's Authorization header in its error, as some do."""
+    echoed = f"bad gateway for {request.headers['Authorization']}"
+    return 400, {"Content-Type": "application/json"}, json.dumps(error_list("bad", echoed))
+
+
+@responses.activate
+def test_a_token_echoed_into_an_error_body_never_reaches_the_result(plugin_manager, credentials):
+    tool, params, method, url = GET_CONTACT
+    responses.add_callback(method, url, callback=_echoing)
+    result = execute_tool(plugin_manager, tool, params, credentials)
+    assert result["success"] is False and "bad gateway for" in result["error"]
+    assert TOKEN not in json.dumps(result)

@@ -33,10 +33,7 @@ LONE_SURROGATE = (
 )
 DEEP = (
     '{"jsonrpc": "2.0", "id": "deep", "method": "tools/call", "params": {"name": '
-    '"intercom_get_contact", "arguments": {"contactId": '
-    + "[" * 20_000
-    + "]" * 20_000
-    + "}}}"
+    '"intercom_get_contact", "arguments": {"contactId": ' + "[" * 20_000 + "]" * 20_000 + "}}}"
 )
 
 

@@ -281,3 +281,9 @@ def test_a_redelivery_runs_once_across_two_receiver_processes_and_a_restart(tmp_
             each.process.kill()
     assert [answer.status_code for answer in answers] == [200, 200, 200, 200]
     assert sorted(ran) == ["notif_a", "notif_b"]
+
+
+@pytest.mark.parametrize("secret", ["", "  ", {"clientSecret": " ", "topics": []}])
+def test_a_receiver_with_a_blank_secret_refuses_to_start(plugin_manager, secret):
+    with pytest.raises(ValueError, match="empty or blank"):
+        WebhookReceiver(plugin_manager, TRIGGER, secret)

@@ -310,3 +310,25 @@ def test_an_unauthenticated_answer_does_not_count_against_the_limit(
         first = raw(limited, request("GET", "/me"))
     assert anonymous.status == 401 and "x-ratelimit-limit" not in anonymous.headers
     assert first.status == 200
+
+
+# DNS rebinding: a page's request reaches loopback under a name of its own
+
+
+def test_a_host_header_naming_another_machine_is_refused_with_421(server: SandboxServer) -> None:
+    head = f"GET /me HTTP/1.1\r\nHost: evil.example\r\n{AUTH}\r\n".encode()
+    answer = raw(server, head)
+    assert answer.status == 421 and b"Invalid Host header" in answer.body
+
+
+def test_a_host_header_naming_loopback_with_its_port_is_served(server: SandboxServer) -> None:
+    port = server.base_url.rsplit(":", 1)[1]
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+        answer = raw(server, f"GET /me HTTP/1.1\r\nHost: {host}\r\n{AUTH}\r\n".encode())
+        assert answer.status == 200, host
+
+
+def test_allow_remote_serves_any_host_header() -> None:
+    with SandboxServer(Workspace(), allow_remote=True) as open_to_all:
+        head = f"GET /me HTTP/1.1\r\nHost: sandbox.example\r\n{AUTH}\r\n".encode()
+        assert raw(open_to_all, head).status == 200

@@ -343,3 +343,20 @@ def test_stop_returns_promptly_with_deliveries_pending(receiver: Receiver) -> No
     started = time.monotonic()
     sender.stop()
     assert time.monotonic() - started < 2
+
+
+# Where webhooks may go
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://169.254.169.254/latest/meta-data/", "https://example.com/hook", "http://10.0.0.5/"],
+)
+def test_a_webhook_url_off_loopback_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="not on loopback"):
+        WebhookSender(url, "secret")
+
+
+def test_a_webhook_url_off_loopback_is_taken_when_allowed() -> None:
+    sender = WebhookSender("https://example.com/hook", "secret", allow_remote=True)
+    assert sender.url == "https://example.com/hook"

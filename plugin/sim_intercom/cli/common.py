@@ -88,11 +88,21 @@ def read_token(args: argparse.Namespace) -> str | None:
     return token
 
 
+def _warn_if_shared(path: str, option: str) -> None:
+    """A warning on stderr (never the content) when other users may read a secret's file."""
+    if os.name == "posix" and os.stat(path).st_mode & 0o077:
+        print(
+            f"warning: {option} {one_line(path, 80)} can be read by other users of this "
+            f"machine; chmod 600 it",
+            file=sys.stderr,
+        )
+
+
 def read_secret_file(path: str, option: str, secrets: list[str]) -> str:
     """The secret in a file named by `option` (its text, stripped), remembered in `secrets`
     so no error message can quote it; a usage error when it cannot be read or is empty."""
     try:
-        secret = Path(path).read_text(encoding="utf-8").strip()
+        secret = Path(path).read_text(encoding="utf-8-sig").strip()  # a BOM is not the secret
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise UsageError(f"cannot read {option} {path}: {reason}") from None
@@ -100,6 +110,7 @@ def read_secret_file(path: str, option: str, secrets: list[str]) -> str:
         raise UsageError(f"{option} {path} is not UTF-8 text") from None
     if not secret:
         raise UsageError(f"{option} {path} is empty")
+    _warn_if_shared(path, option)
     secrets.append(secret)
     return secret
 

@@ -143,7 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = parser_for("sandbox", help="serve the Intercom sandbox on loopback")
     sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
-    sandbox.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    sandbox.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (and any Host header)",
+    )
+    sandbox.add_argument(
+        "--allow-remote-webhooks",
+        action="store_true",
+        help="allow a --webhook-url on another machine (default: loopback only)",
+    )
     sandbox.add_argument(
         "--port",
         type=_port,

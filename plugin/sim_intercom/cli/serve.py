@@ -89,6 +89,11 @@ def _webhook_secret(args: argparse.Namespace) -> str | None:
     url = args.webhook_url
     if url and urlsplit(url).scheme not in ("http", "https"):
         raise UsageError(f"--webhook-url must be an http or https URL, got {one_line(url, 80)}")
+    if url and not args.allow_remote_webhooks and not is_loopback(urlsplit(url).hostname or ""):
+        raise UsageError(
+            f"--webhook-url {one_line(url, 80)} is not on loopback; the sandbox posts webhooks "
+            "to this machine only unless --allow-remote-webhooks is given"
+        )
     if not args.webhook_secret_file:
         return None
     if not url:
@@ -176,6 +181,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         log=None if args.quiet else _print_request,
         webhook_url=args.webhook_url,
         webhook_secret=webhook_secret,
+        allow_remote=args.allow_remote,
+        allow_remote_webhooks=args.allow_remote_webhooks,
     )
     with sigterm_interrupts():
         try:
