@@ -8,7 +8,7 @@ Run from the repository root after installing (`pip install -e .`):
     python benchmarks/bench.py            # the figures quoted in the README
     python benchmarks/bench.py --quick    # smaller numbers, a few seconds
     python benchmarks/bench.py --profile  # also where a plugin call's time goes (cProfile)
-    python benchmarks/bench.py --cold-start  # only start-up: 31 tools, and a 150-tool catalog
+    python benchmarks/bench.py --cold-start  # only start-up, with every tool of the catalog
 """
 
 from __future__ import annotations
@@ -18,15 +18,12 @@ import cProfile
 import gc
 import json
 import math
-import os
 import platform
 import pstats
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tracemalloc
@@ -472,48 +469,25 @@ COLD_PLUGIN = (
     "assert len(list_tools(get_plugin_manager())) == {count}; "
     "assert 'yaml' not in sys.modules and 'pydantic' not in sys.modules"
 )
-SYNTHETIC_TOOLS = 150  # about every operation of Intercom's API
 
 
-def _process_seconds(code: str, env: dict[str, str] | None = None) -> float:
+def _process_seconds(code: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - started
 
 
-def _synthetic_tree(into: Path, count: int) -> dict[str, str]:
-    """A source tree whose catalog is the real one grown to `count` tools, compiled; the
-    environment that imports the plugin from it."""
-    sys.path.insert(0, str(REPO / "tests"))
-    from catalog_helpers import grow_manifest  # the tests' grown catalog
-
-    for name in ("manifest.yaml", "schemas", "plugin"):
-        source = REPO / name
-        copy = shutil.copytree if source.is_dir() else shutil.copy
-        copy(source, into / name)
-    grow_manifest(into, count)
-    env = {**os.environ, "PYTHONPATH": str(into / "plugin")}
-    compile_code = "from sim_intercom.manifest import default_catalog; default_catalog()"
-    subprocess.run([sys.executable, "-c", compile_code], check=True, env=env)
-    return env
-
-
 def bench_cold_start(runs: int) -> list[Row]:
-    """A host's start-up: import the plugin, build the plugin manager, list the tools, in a
-    fresh process, against a fresh process that only imports requests; interleaved. Also
-    with the catalog grown to 150 tools (a copy of the source tree, compiled)."""
+    """A host's start-up: import the plugin, build the plugin manager, list every tool, in
+    a fresh process, against a fresh process that only imports requests; interleaved."""
     count = len(default_catalog().tools)
     baseline: list[float] = []
     plugin: list[float] = []
-    grown: list[float] = []
-    with tempfile.TemporaryDirectory() as folder:
-        env = _synthetic_tree(Path(folder), SYNTHETIC_TOOLS)
-        for _ in range(runs):
-            baseline.append(_process_seconds(COLD_BASELINE))
-            plugin.append(_process_seconds(COLD_PLUGIN.format(count=count)))
-            grown.append(_process_seconds(COLD_PLUGIN.format(count=SYNTHETIC_TOOLS), env))
+    for _ in range(runs):
+        baseline.append(_process_seconds(COLD_BASELINE))
+        plugin.append(_process_seconds(COLD_PLUGIN.format(count=count)))
     base = statistics.median(baseline)
-    listed, many = statistics.median(plugin), statistics.median(grown)
+    listed = statistics.median(plugin)
     return [
         ("python -c 'import requests'", f"{base * 1000:,.0f} ms", f"median of {runs} processes"),
         (
@@ -522,12 +496,6 @@ def bench_cold_start(runs: int) -> list[Row]:
             f"median of {runs}",
         ),
         ("  cold start / import requests", f"{listed / base:.2f}x", "target at most 1.5x"),
-        (
-            f"the same, {SYNTHETIC_TOOLS} tools (grown catalog)",
-            f"{many * 1000:,.0f} ms",
-            f"median of {runs}",
-        ),
-        ("  cold start / import requests", f"{many / base:.2f}x", "target at most 1.5x"),
     ]
 
 

@@ -10,6 +10,7 @@ import shlex
 import signal
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 import requests
@@ -174,3 +175,17 @@ def test_the_sandbox_banner_in_the_docs_is_what_the_sandbox_prints():
             process.kill()
     printed = [made_up_oauth_as_shown(loopback_port_as(line, "8181")) for line in printed]
     assert [line.rstrip("\n") for line in printed] == shown
+
+
+def kilobytes(size: Any) -> str:
+    return f"{size.tools_list_bytes / 1024:.1f} KB"
+
+
+def test_the_readmes_toolset_figures_are_the_catalogs():
+    from sim_intercom.exports.sizes import sizes
+
+    by_name = {size.name: size for size in sizes()}
+    text = " ".join(README.split())
+    default, every = by_name["default"], by_name["all"]
+    assert f"The default toolset is {default.tools} tools ({kilobytes(default)} of" in text
+    assert f"all {every.tools} are {kilobytes(every)}" in text
