@@ -262,6 +262,7 @@ class ServeProcess:
 def test_a_redelivery_runs_once_across_two_receiver_processes_and_a_restart(tmp_path, redis_url):
     secret_file = tmp_path / "secret"
     secret_file.write_text(SECRET)
+    secret_file.chmod(0o600)  # as a secret's file should be: no warning
     first, second = (
         ServeProcess(str(secret_file), redis_url),
         ServeProcess(str(secret_file), redis_url),

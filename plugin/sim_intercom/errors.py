@@ -181,8 +181,7 @@ class RateLimited(IntercomError):
         self.reset = reset
 
     def detail(self) -> dict[str, Any]:
-        reset = None if self.reset is None else int(self.reset)  # Unix seconds, as Intercom's
-        limits = {"limit": self.limit, "remaining": self.remaining, "reset": reset}
+        limits = {"limit": self.limit, "remaining": self.remaining, "reset": self.reset}
         return {**super().detail(), "rate_limit": limits}
 
 

@@ -92,7 +92,7 @@ class Violation(Contract):
 class RateLimit(Contract):
     limit: int | None
     remaining: int | None
-    reset: int | None
+    reset: float | None  # Unix seconds; Intercom sends whole ones, fractions are kept
 
 
 class ErrorDetail(Contract):
