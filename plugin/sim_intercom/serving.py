@@ -1,5 +1,5 @@
-"""A socket server served from a daemon thread: what the sandbox server and the webhook
-receiver share (start, stop, a context manager, the address it is bound to)."""
+"""What the servers and senders share: a context manager over `start()` and `stop()`, and
+a socket server served from a daemon thread (the sandbox's)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,28 @@ from types import TracebackType
 from typing import Self
 
 
-class BackgroundServer:
+class StartStop:
+    """`with thing:` starts it and stops it, whatever happens inside."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class BackgroundServer(StartStop):
     """Serves `_make_server()` from a daemon thread between `start()` and `stop()`."""
 
     thread_name = "sim-intercom"
@@ -49,13 +70,3 @@ class BackgroundServer:
             self._thread.join()
             self._thread = None
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -26,13 +26,13 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
-from types import TracebackType
 from typing import Any, Self
 
 import pluggy
 
 from .manifest import default_catalog
 from .replay import Replay, replay_for
+from .serving import StartStop
 from .settings import is_loopback
 from .triggers import BLANK_SECRET, MAX_BODY_BYTES
 
@@ -68,7 +68,7 @@ def _blank(secret: Any) -> bool:
     return isinstance(secret, str | bytes) and not secret.strip()
 
 
-class WebhookReceiver:
+class WebhookReceiver(StartStop):
     """Receives Intercom webhooks for one trigger on a loopback port; a context manager.
 
     >>> with WebhookReceiver(manager, "intercom_conversation_reply", secret, on_event=run):
@@ -214,17 +214,6 @@ class WebhookReceiver:
             task.cancel()
         if self._connections:
             await asyncio.wait(list(self._connections), timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

@@ -33,11 +33,11 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..manifest import TOPIC_PATTERN, default_catalog
+from ..serving import StartStop
 from ..settings import is_loopback
 from . import render
 from .errors import BadRequest, ParameterInvalid
@@ -134,7 +134,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a 3xx is a failed delivery, never followed
 
 
-class WebhookSender:
+class WebhookSender(StartStop):
     """Delivers a workspace's notifications to `url`, signed with `secret` (unsigned when
     None), from a background thread; `topics` limits what is sent (every topic when None).
     `url` must name a loopback host unless `allow_remote`: a sandbox must not be made to
@@ -271,17 +271,6 @@ class WebhookSender:
                     return False
                 self._condition.wait(left)
         return True
-
-    def __enter__(self) -> WebhookSender:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _run(self) -> None:
         while True:
