@@ -69,4 +69,3 @@ class BackgroundServer(StartStop):
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-
